@@ -1,0 +1,107 @@
+import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class Initial1795632992093 implements MigrationInterface {
+  name = "Initial1795632992093";
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE \"api_token\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"name\" character varying NOT NULL, \"token_hash\" character varying NOT NULL, \"prefix\" character varying NOT NULL, \"scopes\" text array NOT NULL, \"organization_ids\" uuid array, \"expires_at\" TIMESTAMP WITH TIME ZONE, \"revoked_at\" TIMESTAMP WITH TIME ZONE, \"last_used_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_d862311c568d175c26f41bc6f98\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_bafaa5aab5957cd193fb2da8f2\" ON \"api_token\"  (\"token_hash\") ");
+    await queryRunner.query("CREATE TABLE \"cloud_resource\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid, \"provider\" character varying NOT NULL, \"type\" character varying NOT NULL, \"external_id\" character varying NOT NULL, \"name\" character varying NOT NULL, \"region\" character varying, \"tags\" jsonb NOT NULL DEFAULT '{}', \"internet_exposed\" boolean NOT NULL DEFAULT false, \"sensitive_data\" boolean NOT NULL DEFAULT false, \"environment\" character varying, \"criticality\" character varying, \"image_digests\" text array NOT NULL DEFAULT '{}', \"source\" character varying NOT NULL DEFAULT 'api', \"gone_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_1d31e7f50d8dbf34445e4cf782e\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_36e0c37117968402a4fcb6677a\" ON \"cloud_resource\"  (\"organization_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_5d60a974aa53834785df0f9f33\" ON \"cloud_resource\"  (\"provider\", \"external_id\") ");
+    await queryRunner.query("CREATE TABLE \"connector\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"provider\" character varying NOT NULL, \"organization\" character varying NOT NULL, \"url\" character varying NOT NULL, \"credentials\" text, \"schedule\" character varying NOT NULL DEFAULT '0 * * * *', \"enabled\" boolean NOT NULL DEFAULT true, \"organization_id\" uuid, \"state\" jsonb NOT NULL DEFAULT '{}', \"last_sync_at\" TIMESTAMP WITH TIME ZONE, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_6c5a19153f8f3074f2836a2b082\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_e8d7cccfb5cc43f7097e5a9414\" ON \"connector\"  (\"provider\", \"url\", \"organization\") ");
+    await queryRunner.query("CREATE TABLE \"deployment\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"environment_id\" uuid NOT NULL, \"repository_id\" uuid, \"pipeline_id\" uuid, \"commit_sha\" character varying, \"ref\" character varying, \"state\" character varying NOT NULL, \"deployed_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"external_id\" character varying NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_ee1f952fc81f37c6fea69c2e248\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_a221bfc208a9b6e77798e0239c\" ON \"deployment\"  (\"repository_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_fc50188fedec504ea135ae83f5\" ON \"deployment\"  (\"environment_id\", \"deployed_at\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_d674cb75b675098e895bcb7431\" ON \"deployment\"  (\"organization_id\", \"external_id\") ");
+    await queryRunner.query("CREATE TABLE \"environment\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"repository_id\" uuid, \"project_id\" uuid, \"name\" character varying NOT NULL, \"production\" boolean NOT NULL DEFAULT false, \"protection_rules\" jsonb, \"external_id\" character varying NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_f0ec97d0ac5e0e2f50f7475699f\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_e8d22f56fe77146be6717af3ee\" ON \"environment\"  (\"repository_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_46f0423ebdd7179b9a4f342796\" ON \"environment\"  (\"organization_id\", \"external_id\") ");
+    await queryRunner.query("CREATE TABLE \"finding\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"repository_id\" uuid NOT NULL, \"rule_ref_id\" uuid, \"analysis_category\" character varying NOT NULL, \"fingerprint\" character varying NOT NULL, \"source\" character varying NOT NULL, \"title\" character varying NOT NULL, \"message\" text, \"category\" character varying NOT NULL, \"severity\" character varying NOT NULL, \"severity_rank\" smallint NOT NULL, \"state\" character varying NOT NULL, \"rule_id\" character varying NOT NULL, \"tool\" character varying NOT NULL, \"tool_version\" character varying, \"path\" character varying, \"start_line\" integer, \"end_line\" integer, \"start_column\" integer, \"end_column\" integer, \"snippet\" text, \"vulnerability_id\" character varying, \"cwes\" text array NOT NULL DEFAULT '{}', \"cvss_score\" real, \"cvss_vector\" character varying, \"package_name\" character varying, \"package_version\" character varying, \"fixed_version\" character varying, \"details\" jsonb NOT NULL DEFAULT '{}', \"first_seen_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"last_seen_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"fixed_at\" TIMESTAMP WITH TIME ZONE, \"dismissed_at\" TIMESTAMP WITH TIME ZONE, \"dismiss_reason\" character varying, \"dismiss_comment\" text, \"dismiss_expires_at\" TIMESTAMP WITH TIME ZONE, \"owner\" character varying, \"due_at\" TIMESTAMP WITH TIME ZONE, \"priority_score\" smallint NOT NULL DEFAULT '0', \"priority_level\" character varying NOT NULL DEFAULT 'P4', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_a904dfcf401ccfbaa60bb6eec29\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"ix_finding_vulnerability\" ON \"finding\"  (\"vulnerability_id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_owner\" ON \"finding\"  (\"owner\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_org_state_priority\" ON \"finding\"  (\"organization_id\", \"state\", \"priority_score\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_repo_state_priority\" ON \"finding\"  (\"repository_id\", \"state\", \"priority_score\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_state_last_seen\" ON \"finding\"  (\"state\", \"last_seen_at\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_state_first_seen\" ON \"finding\"  (\"state\", \"first_seen_at\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_state_severity\" ON \"finding\"  (\"state\", \"severity_rank\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_priority\" ON \"finding\"  (\"priority_score\", \"id\") ");
+    await queryRunner.query("CREATE INDEX \"ix_finding_state_priority\" ON \"finding\"  (\"state\", \"priority_score\", \"id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"uq_finding_identity\" ON \"finding\"  (\"repository_id\", \"analysis_category\", \"fingerprint\") ");
+    await queryRunner.query("CREATE TABLE \"finding_event\" (\"seq\" bigint GENERATED ALWAYS AS IDENTITY NOT NULL, \"finding_id\" uuid NOT NULL, \"organization_id\" uuid NOT NULL, \"repository_id\" uuid NOT NULL, \"type\" character varying NOT NULL, \"occurred_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"payload\" jsonb NOT NULL DEFAULT '{}', CONSTRAINT \"PK_d61d4f2eb8a0b7b508d4ebef715\" PRIMARY KEY (\"seq\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_5f81c9e9ce6690523d235bd8f5\" ON \"finding_event\"  (\"occurred_at\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_055d7134c181f54ecf6008fead\" ON \"finding_event\"  (\"finding_id\", \"seq\") ");
+    await queryRunner.query("CREATE TABLE \"import_run\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"repository_id\" uuid NOT NULL, \"format\" character varying NOT NULL, \"categories\" text array NOT NULL DEFAULT '{}', \"commit_sha\" character varying, \"ref\" character varying, \"status\" character varying NOT NULL, \"results\" integer NOT NULL DEFAULT '0', \"created\" integer NOT NULL DEFAULT '0', \"updated\" integer NOT NULL DEFAULT '0', \"unchanged\" integer NOT NULL DEFAULT '0', \"fixed\" integer NOT NULL DEFAULT '0', \"reopened\" integer NOT NULL DEFAULT '0', \"dismissed\" integer NOT NULL DEFAULT '0', \"warnings\" text array NOT NULL DEFAULT '{}', \"error\" text, \"started_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"duration_ms\" integer, CONSTRAINT \"PK_efe3e6d8cb9f51ca4e9cd1cf5d3\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_47f39dada523831210054b8efc\" ON \"import_run\"  (\"repository_id\", \"started_at\") ");
+    await queryRunner.query("CREATE TABLE \"devops_organization\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"name\" character varying NOT NULL, \"provider\" character varying NOT NULL, \"url\" character varying, \"external_id\" character varying, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_8863c80700cb2a5ed89cc83ebbb\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_cfba3e69982362e779ecaefd6e\" ON \"devops_organization\"  (\"provider\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"pipeline\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"repository_id\" uuid, \"project_id\" uuid, \"name\" character varying NOT NULL, \"kind\" character varying NOT NULL, \"definition_path\" character varying, \"triggers\" text array NOT NULL DEFAULT '{}', \"definition\" jsonb, \"external_id\" character varying NOT NULL, \"url\" character varying, \"last_sync_run_id\" uuid, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_df8aedd50509192d995535d68cd\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_e5b89812b54695ede620c105d5\" ON \"pipeline\"  (\"repository_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_c088cd457b5b3b540dfe439a66\" ON \"pipeline\"  (\"organization_id\", \"external_id\") ");
+    await queryRunner.query("CREATE TABLE \"project\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"name\" character varying NOT NULL, \"url\" character varying, \"external_id\" character varying, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_4d68b1358bb5b766d3e78f32f57\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_efff21a9c32d1524666a1cdaf7\" ON \"project\"  (\"organization_id\", \"name\") ");
+    await queryRunner.query("CREATE TABLE \"repository\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"project_id\" uuid, \"name\" character varying NOT NULL, \"full_name\" character varying NOT NULL, \"visibility\" character varying NOT NULL DEFAULT 'UNKNOWN', \"default_branch\" character varying, \"archived\" boolean NOT NULL DEFAULT false, \"fork\" boolean NOT NULL DEFAULT false, \"url\" character varying, \"pushed_at\" TIMESTAMP WITH TIME ZONE, \"external_id\" character varying, \"source\" character varying NOT NULL DEFAULT 'sarif', \"last_sync_run_id\" uuid, \"settings\" jsonb NOT NULL DEFAULT '{}', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_b842c26651c6fc0b9ccd1c530e2\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_c49f7343234ffc88511931cdae\" ON \"repository\"  (\"full_name\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_9acee80abf0134937ef3e58f7e\" ON \"repository\"  (\"organization_id\", \"full_name\") ");
+    await queryRunner.query("CREATE TABLE \"resource_link\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"resource_id\" uuid NOT NULL, \"kind\" character varying NOT NULL, \"repository_id\" uuid, \"environment_id\" uuid, \"path\" character varying, \"commit_sha\" character varying, \"evidence\" character varying NOT NULL, \"confidence\" real NOT NULL DEFAULT '1', \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_d7628c7a0544d8f068ea232b3d3\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_71b9f521a82a44b164eca50eef\" ON \"resource_link\"  (\"repository_id\") ");
+    await queryRunner.query("CREATE INDEX \"IDX_e735568dc208e26c9e1823db86\" ON \"resource_link\"  (\"environment_id\") ");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_28fcea3494e621d395573f0851\" ON \"resource_link\"  (\"resource_id\", \"kind\", \"repository_id\", \"environment_id\") ");
+    await queryRunner.query("CREATE TABLE \"rule\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"tool\" character varying NOT NULL, \"rule_id\" character varying NOT NULL, \"name\" character varying, \"short_description\" text, \"full_description\" text, \"help_text\" text, \"help_uri\" character varying, \"tags\" text array NOT NULL DEFAULT '{}', \"security_severity\" real, \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_a5577f464213af7ffbe866e3cb5\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE UNIQUE INDEX \"IDX_14feb7464b9c5ea6cfa49fe17b\" ON \"rule\"  (\"tool\", \"rule_id\") ");
+    await queryRunner.query("CREATE TABLE \"sync_run\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"connector_id\" uuid NOT NULL, \"status\" character varying NOT NULL, \"started_at\" TIMESTAMP WITH TIME ZONE NOT NULL, \"finished_at\" TIMESTAMP WITH TIME ZONE, \"counts\" jsonb NOT NULL DEFAULT '{}', \"requests\" integer NOT NULL DEFAULT '0', \"points_used\" integer NOT NULL DEFAULT '0', \"errors\" text array NOT NULL DEFAULT '{}', CONSTRAINT \"PK_ab1387853fd86ea904a21058b01\" PRIMARY KEY (\"id\"))");
+    await queryRunner.query("CREATE INDEX \"IDX_799ec055d83fd392f35c17928e\" ON \"sync_run\"  (\"connector_id\", \"started_at\") ");
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_799ec055d83fd392f35c17928e\"");
+    await queryRunner.query("DROP TABLE \"sync_run\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_14feb7464b9c5ea6cfa49fe17b\"");
+    await queryRunner.query("DROP TABLE \"rule\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_28fcea3494e621d395573f0851\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_e735568dc208e26c9e1823db86\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_71b9f521a82a44b164eca50eef\"");
+    await queryRunner.query("DROP TABLE \"resource_link\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_9acee80abf0134937ef3e58f7e\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_c49f7343234ffc88511931cdae\"");
+    await queryRunner.query("DROP TABLE \"repository\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_efff21a9c32d1524666a1cdaf7\"");
+    await queryRunner.query("DROP TABLE \"project\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_c088cd457b5b3b540dfe439a66\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_e5b89812b54695ede620c105d5\"");
+    await queryRunner.query("DROP TABLE \"pipeline\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_cfba3e69982362e779ecaefd6e\"");
+    await queryRunner.query("DROP TABLE \"devops_organization\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_47f39dada523831210054b8efc\"");
+    await queryRunner.query("DROP TABLE \"import_run\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_055d7134c181f54ecf6008fead\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_5f81c9e9ce6690523d235bd8f5\"");
+    await queryRunner.query("DROP TABLE \"finding_event\"");
+    await queryRunner.query("DROP INDEX \"public\".\"uq_finding_identity\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_state_priority\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_priority\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_state_severity\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_state_first_seen\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_state_last_seen\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_repo_state_priority\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_org_state_priority\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_owner\"");
+    await queryRunner.query("DROP INDEX \"public\".\"ix_finding_vulnerability\"");
+    await queryRunner.query("DROP TABLE \"finding\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_46f0423ebdd7179b9a4f342796\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_e8d22f56fe77146be6717af3ee\"");
+    await queryRunner.query("DROP TABLE \"environment\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_d674cb75b675098e895bcb7431\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_fc50188fedec504ea135ae83f5\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_a221bfc208a9b6e77798e0239c\"");
+    await queryRunner.query("DROP TABLE \"deployment\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_e8d7cccfb5cc43f7097e5a9414\"");
+    await queryRunner.query("DROP TABLE \"connector\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_5d60a974aa53834785df0f9f33\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_36e0c37117968402a4fcb6677a\"");
+    await queryRunner.query("DROP TABLE \"cloud_resource\"");
+    await queryRunner.query("DROP INDEX \"public\".\"IDX_bafaa5aab5957cd193fb2da8f2\"");
+    await queryRunner.query("DROP TABLE \"api_token\"");
+  }
+}

@@ -1,0 +1,59 @@
+import "reflect-metadata";
+import { AddressInfo } from "node:net";
+import { Config } from "./config";
+import { createLogger, Logger } from "./common/logger";
+import { Database, openDatabase } from "./db/database";
+import { getSchema } from "./graphql/schema";
+import { createHttpServer, HttpServer } from "./http/server";
+import { createServices, Services } from "./services";
+
+export interface App {
+  url: string;
+  port: number;
+  db: Database;
+  services: Services;
+  http: HttpServer;
+  logger: Logger;
+  /** The admin token created on this start (null when one already existed). */
+  adminToken: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Startup, in order: database (migrated) → services → admin token → schema →
+ * HTTP + WebSocket. Tests start the same thing on port 0.
+ */
+export async function startApp(config: Config, options: { schema?: string; logger?: Logger } = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const db = await openDatabase(config, { schema: options.schema });
+  const services = createServices(db.dataSource, config, logger);
+  let http: HttpServer | undefined;
+  try {
+    const adminToken = await services.tokens.bootstrapAdmin(config.dataDir, config.adminToken);
+    const schema = await getSchema();
+    http = await createHttpServer(db.dataSource, services, schema, config, logger);
+    const h = http;
+    services.tokens.onRevoke = (tokenId) => h.dropToken(tokenId);
+    await new Promise<void>((resolve, reject) => {
+      h.server.once("error", reject);
+      h.server.listen(config.port, config.host, () => resolve());
+    });
+    const port = (http.server.address() as AddressInfo).port;
+    const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      url, port, db, services, http, logger, adminToken,
+      stop() {
+        stopping ??= (async () => {
+          await h.close();
+          await db.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await http?.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,22 @@
+import { DataSource } from "typeorm";
+import { Config } from "../config";
+import { Logger } from "./logger";
+import { AccessScope, AuthInfo } from "./auth";
+import { createLoaders, Loaders } from "../loaders";
+import type { Services } from "../services";
+
+/** Per-request (or per-subscription) context: who, what they may see, and the loaders. */
+export interface Context {
+  auth: AuthInfo;
+  access: AccessScope;
+  loaders: Loaders;
+  services: Services;
+  config: Config;
+  requestId: string;
+  log: Logger;
+}
+
+export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger): Context {
+  const access: AccessScope = { organizationIds: auth.organizationIds };
+  return { auth, access, loaders: createLoaders(ds, access), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }) };
+}

@@ -1,0 +1,25 @@
+import { ApiToken } from "./api-token.entity";
+import { CloudResource } from "./cloud-resource.entity";
+import { Connector } from "./connector.entity";
+import { Deployment } from "./deployment.entity";
+import { Environment } from "./environment.entity";
+import { Finding } from "./finding.entity";
+import { FindingEvent } from "./finding-event.entity";
+import { ImportRun } from "./import-run.entity";
+import { DevOpsOrganization } from "./organization.entity";
+import { Pipeline } from "./pipeline.entity";
+import { Project } from "./project.entity";
+import { Repository } from "./repository.entity";
+import { ResourceLink } from "./resource-link.entity";
+import { Rule } from "./rule.entity";
+import { SyncRun } from "./sync-run.entity";
+
+export {
+  ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
+};
+
+export const ENTITIES = [
+  ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
+];

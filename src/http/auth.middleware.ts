@@ -1,0 +1,42 @@
+import crypto from "node:crypto";
+import { NextFunction, Request, Response } from "express";
+import { AuthInfo } from "../common/auth";
+import { TokenService } from "../services/token.service";
+
+declare module "express-serve-static-core" {
+  interface Request { auth?: AuthInfo; requestId: string }
+}
+
+export function bearerToken(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+/** Every route behind this needs a valid bearer token; otherwise 401 and nothing runs. */
+export function requireToken(tokens: TokenService) {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const token = bearerToken(req.headers.authorization);
+      const auth = token ? await tokens.verify(token) : null;
+      if (!auth) {
+        res.status(401).set("WWW-Authenticate", 'Bearer realm="posturegraph"');
+        const message = token ? "The API token is invalid, expired or revoked" : "Authorization: Bearer <token> is required";
+        if (req.path === "/graphql") res.json({ errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] });
+        else res.json({ error: { code: "UNAUTHENTICATED", message } });
+        return;
+      }
+      req.auth = auth;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+}
+
+export function requestId(req: Request, res: Response, next: NextFunction): void {
+  const given = req.headers["x-request-id"];
+  req.requestId = typeof given === "string" && /^[\w.-]{1,64}$/.test(given) ? given : crypto.randomUUID();
+  res.setHeader("x-request-id", req.requestId);
+  next();
+}

@@ -1,0 +1,25 @@
+import client from "prom-client";
+
+/** One registry per process; every counter the contract names lives here. */
+export const registry = new client.Registry();
+client.collectDefaultMetrics({ register: registry });
+
+export const httpRequests = new client.Counter({
+  name: "posturegraph_http_requests_total", help: "HTTP requests by route and status.", labelNames: ["route", "method", "status"], registers: [registry],
+});
+export const httpDuration = new client.Histogram({
+  name: "posturegraph_http_request_duration_seconds", help: "HTTP request latency by route.", labelNames: ["route"],
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [registry],
+});
+export const graphqlOperations = new client.Counter({
+  name: "posturegraph_graphql_operations_total", help: "GraphQL operations by type and outcome.", labelNames: ["type", "outcome"], registers: [registry],
+});
+export const ingestedResults = new client.Counter({
+  name: "posturegraph_ingested_results_total", help: "Scanner results ingested, by format.", labelNames: ["format"], registers: [registry],
+});
+export const syncRuns = new client.Counter({
+  name: "posturegraph_sync_runs_total", help: "Connector sync runs by provider and status.", labelNames: ["provider", "status"], registers: [registry],
+});
+export const subscriptions = new client.Gauge({
+  name: "posturegraph_subscriptions", help: "Open GraphQL subscriptions.", registers: [registry],
+});

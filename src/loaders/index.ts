@@ -1,0 +1,91 @@
+import DataLoader from "dataloader";
+import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import { AccessScope } from "../common/auth";
+import {
+  ApiToken, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
+  Repository, Rule, SyncRun,
+} from "../entities";
+
+function byId<T extends ObjectLiteral & { id: string }>(ds: DataSource, entity: EntityTarget<T>, access: AccessScope, orgColumn: string | null): DataLoader<string, T | null> {
+  return new DataLoader<string, T | null>(async (ids) => {
+    const qb = ds.getRepository(entity).createQueryBuilder("e").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
+    if (orgColumn && access.organizationIds !== null) qb.andWhere(`e.${orgColumn} = ANY(:orgs::uuid[])`, { orgs: access.organizationIds });
+    const rows = await qb.getMany();
+    const map = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => map.get(id) ?? null);
+  }, { maxBatchSize: 1000 });
+}
+
+function groupBy<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T>, access: AccessScope, key: keyof T & string, column: string, orderBy: string): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const qb = ds.getRepository(entity).createQueryBuilder("e").where(`e.${column} = ANY(:keys::uuid[])`, { keys: [...keys] }).orderBy(`e.${orderBy}`);
+    if (access.organizationIds !== null) qb.andWhere("e.organization_id = ANY(:orgs::uuid[])", { orgs: access.organizationIds });
+    const rows = await qb.getMany();
+    const map = new Map<string, T[]>();
+    for (const r of rows) {
+      const k = r[key] as string;
+      if (!map.has(k)) map.set(k, []);
+      map.get(k)!.push(r);
+    }
+    return keys.map((k) => map.get(k) ?? []);
+  }, { maxBatchSize: 1000 });
+}
+
+/**
+ * Per-request loaders: every relation field resolves through one of these, so
+ * a page of N objects costs one query per relation, not N. Each loader applies
+ * the caller's organization limits, so relations cannot leak another tenant.
+ */
+export function createLoaders(ds: DataSource, access: AccessScope) {
+  return {
+    organization: byId(ds, DevOpsOrganization, access, "id"),
+    project: byId(ds, Project, access, "organization_id"),
+    repository: byId(ds, Repository, access, "organization_id"),
+    pipeline: byId(ds, Pipeline, access, "organization_id"),
+    environment: byId(ds, Environment, access, "organization_id"),
+    deployment: byId(ds, Deployment, access, "organization_id"),
+    cloudResource: byId(ds, CloudResource, access, "organization_id"),
+    finding: byId(ds, Finding, access, "organization_id"),
+    importRun: byId(ds, ImportRun, access, "organization_id"),
+    rule: byId(ds, Rule, access, null),
+    connector: byId(ds, Connector, access, "organization_id"),
+    syncRun: new DataLoader<string, SyncRun | null>(async (ids) => {
+      const qb = ds.getRepository(SyncRun).createQueryBuilder("e").innerJoin(Connector, "k", "k.id = e.connector_id").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
+      if (access.organizationIds !== null) qb.andWhere("k.organization_id = ANY(:orgs::uuid[])", { orgs: access.organizationIds });
+      const map = new Map((await qb.getMany()).map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    apiToken: byId(ds, ApiToken, access, null),
+    pipelinesByRepository: groupBy(ds, Pipeline, access, "repositoryId", "repository_id", "name"),
+    environmentsByRepository: groupBy(ds, Environment, access, "repositoryId", "repository_id", "name"),
+    projectsByOrganization: groupBy(ds, Project, access, "organizationId", "organization_id", "name"),
+    openFindingCountByRepository: new DataLoader<string, number>(async (ids) => {
+      const qb = ds.getRepository(Finding).createQueryBuilder("f").select("f.repository_id", "rid").addSelect("count(*)::int", "n")
+        .where("f.repository_id = ANY(:ids::uuid[])", { ids: [...ids] }).andWhere("f.state = 'OPEN'").groupBy("f.repository_id");
+      if (access.organizationIds !== null) qb.andWhere("f.organization_id = ANY(:orgs::uuid[])", { orgs: access.organizationIds });
+      const rows = await qb.getRawMany<{ rid: string; n: number }>();
+      const map = new Map(rows.map((r) => [r.rid, r.n]));
+      return ids.map((id) => map.get(id) ?? 0);
+    }),
+    /** Cloud resources linked to a repository (IaC tags, deployments, images). */
+    resourcesByRepository: new DataLoader<string, CloudResource[]>(async (ids) => {
+      const qb = ds.getRepository(CloudResource).createQueryBuilder("c")
+        .innerJoin("resource_link", "rl", "rl.resource_id = c.id")
+        .addSelect("rl.repository_id", "link_repository_id")
+        .where("rl.repository_id = ANY(:ids::uuid[])", { ids: [...ids] }).andWhere("c.gone_at IS NULL").orderBy("c.name");
+      if (access.organizationIds !== null) qb.andWhere("(c.organization_id IS NULL OR c.organization_id = ANY(:orgs::uuid[]))", { orgs: access.organizationIds });
+      const { entities, raw } = await qb.getRawAndEntities();
+      const map = new Map<string, CloudResource[]>();
+      raw.forEach((r: { link_repository_id: string; c_id: string }) => {
+        const e = entities.find((x) => x.id === r.c_id);
+        if (!e) return;
+        const list = map.get(r.link_repository_id) ?? [];
+        if (!list.some((x) => x.id === e.id)) list.push(e);
+        map.set(r.link_repository_id, list);
+      });
+      return ids.map((id) => map.get(id) ?? []);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

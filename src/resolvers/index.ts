@@ -1,0 +1,18 @@
+import { NonEmptyArray } from "type-graphql";
+import { CloudResourceResolver } from "./cloud-resource.resolver";
+import { ConnectorResolver, ImportRunResolver, SyncRunResolver } from "./connector.resolver";
+import { FindingResolver } from "./finding.resolver";
+import { NodeResolver } from "./node.resolver";
+import { OrganizationResolver } from "./organization.resolver";
+import { DeploymentResolver, EnvironmentResolver, PipelineResolver } from "./pipeline.resolver";
+import { RepositoryResolver } from "./repository.resolver";
+import { SummaryResolver } from "./summary.resolver";
+import { TokenResolver } from "./token.resolver";
+import { ViewerResolver } from "./viewer.resolver";
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+export const RESOLVERS: NonEmptyArray<Function> = [
+  NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
+  EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
+  SummaryResolver, TokenResolver,
+];

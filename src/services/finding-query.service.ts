@@ -1,0 +1,89 @@
+import { DataSource, SelectQueryBuilder } from "typeorm";
+import { AccessScope } from "../common/auth";
+import { tryId, isUuid } from "../common/ids";
+import { ConnectionResult, PageArgs, paginate, SortKey } from "../common/pagination";
+import { UserInputError } from "../common/errors";
+import { Finding, Repository } from "../entities";
+import { FindingFilter, FindingOrder, FindingOrderField, OrderDirection } from "../resolvers/types/finding.inputs";
+
+const MAX_FILTER_VALUES = 500;
+
+/** Read side of findings: filtered, keyset-paginated lists on the indexes. */
+export class FindingQueryService {
+  constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
+
+  async list(access: AccessScope, filter: FindingFilter | undefined, order: FindingOrder | undefined, page: PageArgs): Promise<ConnectionResult<Finding>> {
+    const qb = await this.filtered(access, filter ?? {});
+    return paginate(qb, sortKey(order), page, this.maxPageSize);
+  }
+
+  /** The filtered query, shared with aggregates and bulk mutations. */
+  async filtered(access: AccessScope, filter: FindingFilter, alias = "f"): Promise<SelectQueryBuilder<Finding>> {
+    const qb = this.ds.getRepository(Finding).createQueryBuilder(alias);
+    for (const [key, values] of Object.entries(filter)) {
+      if (Array.isArray(values) && values.length > MAX_FILTER_VALUES) throw new UserInputError(`filter.${key}: at most ${MAX_FILTER_VALUES} values`);
+    }
+    if (access.organizationIds !== null) qb.andWhere(`${alias}.organization_id = ANY(:accessOrgs::uuid[])`, { accessOrgs: access.organizationIds });
+    if (filter.state?.length) qb.andWhere(`${alias}.state = ANY(:states)`, { states: filter.state });
+    if (filter.severity?.length) qb.andWhere(`${alias}.severity = ANY(:severities)`, { severities: filter.severity });
+    if (filter.category?.length) qb.andWhere(`${alias}.category = ANY(:categories)`, { categories: filter.category });
+    if (filter.priorityLevel?.length) qb.andWhere(`${alias}.priority_level = ANY(:levels)`, { levels: filter.priorityLevel });
+    if (filter.tool?.length) qb.andWhere(`${alias}.tool = ANY(:tools)`, { tools: filter.tool });
+    if (filter.ruleId?.length) qb.andWhere(`${alias}.rule_id = ANY(:ruleIds)`, { ruleIds: filter.ruleId });
+    if (filter.vulnerabilityId?.length) qb.andWhere(`${alias}.vulnerability_id = ANY(:vulnIds)`, { vulnIds: filter.vulnerabilityId });
+    if (filter.analysisCategory?.length) qb.andWhere(`${alias}.analysis_category = ANY(:acats)`, { acats: filter.analysisCategory });
+    if (filter.minScore != null) qb.andWhere(`${alias}.priority_score >= :minScore`, { minScore: filter.minScore });
+    if (filter.organization?.length) {
+      const ids = filter.organization.map((g) => tryId(g, "DevOpsOrganization")).filter((x): x is string => !!x);
+      // Unknown IDs match nothing rather than everything.
+      qb.andWhere(`${alias}.organization_id = ANY(:orgIds::uuid[])`, { orgIds: ids });
+    }
+    if (filter.repository?.length) {
+      const ids = await this.resolveRepositories(filter.repository);
+      qb.andWhere(`${alias}.repository_id = ANY(:repoIds::uuid[])`, { repoIds: ids });
+    }
+    if (filter.owner?.length) {
+      const named = filter.owner.filter((o) => o !== "");
+      const none = filter.owner.includes("");
+      qb.andWhere(`(${alias}.owner = ANY(:owners)${none ? ` OR ${alias}.owner IS NULL` : ""})`, { owners: named });
+    }
+    if (filter.internetExposed != null) {
+      qb.andWhere(`${filter.internetExposed ? "" : "NOT "}EXISTS (
+        SELECT 1 FROM resource_link rl JOIN cloud_resource cr ON cr.id = rl.resource_id
+        WHERE rl.repository_id = ${alias}.repository_id AND cr.internet_exposed AND cr.gone_at IS NULL)`);
+    }
+    return qb;
+  }
+
+  /** Repository IDs for a mix of global IDs and full names (unknown ones resolve to nothing). */
+  async resolveRepositories(refs: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    const names: string[] = [];
+    for (const r of refs) {
+      const id = tryId(r, "Repository");
+      if (id) ids.push(id);
+      else if (isUuid(r)) ids.push(r.toLowerCase());
+      else names.push(r);
+    }
+    if (names.length) {
+      const rows = await this.ds.getRepository(Repository).createQueryBuilder("r")
+        .select("r.id", "id").where("lower(r.full_name) = ANY(:names)", { names: names.map((n) => n.toLowerCase()) }).getRawMany<{ id: string }>();
+      ids.push(...rows.map((r) => r.id));
+    }
+    return ids;
+  }
+}
+
+function sortKey(order: FindingOrder | undefined): SortKey<Finding> {
+  const direction = order?.direction === OrderDirection.ASC ? "ASC" : "DESC";
+  switch (order?.field ?? FindingOrderField.PRIORITY) {
+    case FindingOrderField.SEVERITY:
+      return { name: "SEVERITY", column: "f.severity_rank", cast: "int", direction, idColumn: "f.id", value: (f) => f.severityRank };
+    case FindingOrderField.FIRST_SEEN:
+      return { name: "FIRST_SEEN", column: "f.first_seen_at", cast: "timestamptz", direction, idColumn: "f.id", value: (f) => f.firstSeenAt.toISOString() };
+    case FindingOrderField.LAST_SEEN:
+      return { name: "LAST_SEEN", column: "f.last_seen_at", cast: "timestamptz", direction, idColumn: "f.id", value: (f) => f.lastSeenAt.toISOString() };
+    default:
+      return { name: "PRIORITY", column: "f.priority_score", cast: "int", direction, idColumn: "f.id", value: (f) => f.priorityScore };
+  }
+}

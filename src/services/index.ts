@@ -1,0 +1,20 @@
+import { DataSource } from "typeorm";
+import { Config } from "../config";
+import { Logger } from "../common/logger";
+import { FindingQueryService } from "./finding-query.service";
+import { InventoryService } from "./inventory.service";
+import { SummaryService } from "./summary.service";
+import { TokenService } from "./token.service";
+
+/** The services, built once at startup; resolvers and HTTP handlers only call these. */
+export function createServices(ds: DataSource, config: Config, logger: Logger) {
+  return {
+    findings: new FindingQueryService(ds, config.maxPageSize),
+    inventory: new InventoryService(ds, config.maxPageSize),
+    summary: new SummaryService(ds),
+    tokens: new TokenService(ds),
+    logger,
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

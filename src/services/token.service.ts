@@ -1,0 +1,114 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { DataSource, IsNull } from "typeorm";
+import { ApiToken } from "../entities";
+import { AuthInfo } from "../common/auth";
+import { Scope } from "../common/types";
+import { NotFoundError } from "../common/errors";
+
+const TOKEN_PREFIX = "pgr_";
+const ALL_SCOPES = [Scope.READ, Scope.WRITE, Scope.INGEST, Scope.ADMIN];
+
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
+}
+
+/** API tokens: creation, verification and the first-start admin bootstrap. */
+export class TokenService {
+  // Throttle last_used_at writes: at most one per token per minute.
+  private lastTouched = new Map<string, number>();
+
+  constructor(private readonly ds: DataSource) {}
+
+  async create(input: { name: string; scopes: Scope[]; organizationIds?: string[] | null; expiresAt?: Date | null; secret?: string }): Promise<{ token: string; apiToken: ApiToken }> {
+    const token = input.secret ?? generateToken();
+    const repo = this.ds.getRepository(ApiToken);
+    const apiToken = await repo.save(repo.create({
+      name: input.name,
+      tokenHash: hashToken(token),
+      prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+      scopes: [...new Set(input.scopes)],
+      organizationIds: input.organizationIds && input.organizationIds.length ? input.organizationIds : null,
+      expiresAt: input.expiresAt ?? null,
+    }));
+    return { token, apiToken };
+  }
+
+  list(): Promise<ApiToken[]> {
+    return this.ds.getRepository(ApiToken).find({ order: { createdAt: "ASC" } });
+  }
+
+  async revoke(id: string): Promise<ApiToken> {
+    const repo = this.ds.getRepository(ApiToken);
+    const row = await repo.findOne({ where: { id } });
+    if (!row) throw new NotFoundError("no API token with that ID");
+    if (!row.revokedAt) {
+      row.revokedAt = new Date();
+      await repo.save(row);
+    }
+    this.onRevoke?.(row.id);
+    return row;
+  }
+
+  /** Called after a revocation (the WebSocket server closes that token's sockets). */
+  onRevoke?: (tokenId: string) => void;
+
+  /**
+   * The token's identity, or null for an unknown, revoked or expired token.
+   * Lookup is by hash (an index hit); a final constant-time comparison keeps
+   * the check free of early-exit timing.
+   */
+  async verify(token: string): Promise<AuthInfo | null> {
+    if (!token || token.length > 200) return null;
+    const hash = hashToken(token);
+    const row = await this.ds.getRepository(ApiToken).findOne({ where: { tokenHash: hash } });
+    if (!row) return null;
+    if (!crypto.timingSafeEqual(Buffer.from(row.tokenHash, "hex"), Buffer.from(hash, "hex"))) return null;
+    if (row.revokedAt) return null;
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
+    this.touch(row.id);
+    return { tokenId: row.id, tokenName: row.name, scopes: row.scopes, organizationIds: row.organizationIds };
+  }
+
+  private touch(id: string): void {
+    const now = Date.now();
+    if ((this.lastTouched.get(id) ?? 0) > now - 60_000) return;
+    this.lastTouched.set(id, now);
+    void this.ds.getRepository(ApiToken).update({ id }, { lastUsedAt: new Date(now) }).catch(() => undefined);
+  }
+
+  /**
+   * On a database without tokens, create the admin token (ADMIN_TOKEN when
+   * given) and write it to DATA_DIR/admin-token (0600). Returns the new secret,
+   * or null when a token already existed. With ADMIN_TOKEN set on an existing
+   * database, makes sure that token is present.
+   */
+  async bootstrapAdmin(dataDir: string, adminToken?: string): Promise<string | null> {
+    return this.ds.transaction(async (em) => {
+      // Two instances starting together must not both create a token.
+      await em.query("SELECT pg_advisory_xact_lock(hashtext('posturegraph:bootstrap-admin'))");
+      const repo = em.getRepository(ApiToken);
+      if (adminToken) {
+        const exists = await repo.findOne({ where: { tokenHash: hashToken(adminToken), revokedAt: IsNull() } });
+        if (exists) return null;
+      } else if ((await repo.count()) > 0) {
+        return null;
+      }
+      const token = adminToken ?? generateToken();
+      await repo.save(repo.create({
+        name: "admin", tokenHash: hashToken(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        scopes: ALL_SCOPES, organizationIds: null,
+      }));
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+      const file = path.join(dataDir, "admin-token");
+      fs.writeFileSync(file, token + "\n", { mode: 0o600 });
+      fs.chmodSync(file, 0o600);
+      return token;
+    });
+  }
+}
