@@ -45,7 +45,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
         headers: { "content-type": "application/json", authorization: `Bearer ${tok}` },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as any };
     },
     fetch(pathname: string, init: RequestInit & { token?: string | null } = {}) {
       const headers = new Headers(init.headers);
