@@ -5,6 +5,7 @@ import { FindingQueryService } from "./finding-query.service";
 import { InventoryService } from "./inventory.service";
 import { SummaryService } from "./summary.service";
 import { TokenService } from "./token.service";
+import { loadSecretKey, SecretBox } from "../common/crypto";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
@@ -13,6 +14,7 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     inventory: new InventoryService(ds, config.maxPageSize),
     summary: new SummaryService(ds),
     tokens: new TokenService(ds),
+    secrets: new SecretBox(loadSecretKey(config.secretKey, config.dataDir)),
     logger,
   };
 }
