@@ -18,5 +18,5 @@ export interface Context {
 
 export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger): Context {
   const access: AccessScope = { organizationIds: auth.organizationIds };
-  return { auth, access, loaders: createLoaders(ds, access), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }) };
+  return { auth, access, loaders: createLoaders(ds, access, services), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }) };
 }

@@ -81,6 +81,8 @@ export class Finding implements Node {
   @Field(() => Date, { nullable: true }) @Column("timestamptz", { nullable: true }) dismissedAt: Date | null;
   @Field(() => String, { nullable: true }) @Column("varchar", { nullable: true }) dismissReason: string | null;
   @Field(() => String, { nullable: true }) @Column("text", { nullable: true }) dismissComment: string | null;
+  @Field(() => String, { nullable: true, description: "Who dismissed it: \"source\" (the scanner or platform) or the API token's name." })
+  @Column("varchar", { nullable: true }) dismissedBy: string | null;
   @Field(() => Date, { nullable: true, description: "A dismissal with an expiry reopens the finding then." })
   @Column("timestamptz", { nullable: true }) dismissExpiresAt: Date | null;
   @Field(() => String, { nullable: true, description: "Owner: a team or user handle (e.g. @acme/payments)." })

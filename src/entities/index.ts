@@ -13,13 +13,15 @@ import { Repository } from "./repository.entity";
 import { ResourceLink } from "./resource-link.entity";
 import { Rule } from "./rule.entity";
 import { SyncRun } from "./sync-run.entity";
+import { VulnerabilityIntel } from "./vulnerability-intel.entity";
+import { PriorityPolicyRow } from "./priority-policy.entity";
 
 export {
   ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
-  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow,
 };
 
 export const ENTITIES = [
   ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
-  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow,
 ];

@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { AccessScope } from "../common/auth";
+import type { PriorityService } from "../services/priority.service";
 import {
   ApiToken, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,
@@ -36,7 +37,7 @@ function groupBy<T extends ObjectLiteral>(ds: DataSource, entity: EntityTarget<T
  * a page of N objects costs one query per relation, not N. Each loader applies
  * the caller's organization limits, so relations cannot leak another tenant.
  */
-export function createLoaders(ds: DataSource, access: AccessScope) {
+export function createLoaders(ds: DataSource, access: AccessScope, services: { priority: PriorityService }) {
   return {
     organization: byId(ds, DevOpsOrganization, access, "id"),
     project: byId(ds, Project, access, "organization_id"),
@@ -66,6 +67,15 @@ export function createLoaders(ds: DataSource, access: AccessScope) {
       const rows = await qb.getRawMany<{ rid: string; n: number }>();
       const map = new Map(rows.map((r) => [r.rid, r.n]));
       return ids.map((id) => map.get(id) ?? 0);
+    }),
+    /** Priority context of a repository: the resources its code reaches, as the strategy sees them. */
+    priorityResources: new DataLoader<string, import("../priority").ResourceContext[]>(async (ids) => {
+      const ctx = await services.priority.context(ds.manager, [...ids], []);
+      return ids.map((id) => ctx.resources.get(id) ?? []);
+    }),
+    intelByCve: new DataLoader<string, import("../services/priority.service").IntelRow | null>(async (cves) => {
+      const ctx = await services.priority.context(ds.manager, [], [...cves]);
+      return cves.map((c) => ctx.intel.get(c) ?? null);
     }),
     /** Cloud resources linked to a repository (IaC tags, deployments, images). */
     resourcesByRepository: new DataLoader<string, CloudResource[]>(async (ids) => {

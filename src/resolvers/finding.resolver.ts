@@ -4,6 +4,7 @@ import { Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
 import { DevOpsOrganization, Finding, Repository, Rule } from "../entities";
 import { PageArgsType } from "./types/common.args";
+import { PriorityType } from "./types/priority.types";
 import { FindingConnection } from "./types/connections";
 import { FindingFilter, FindingOrder } from "./types/finding.inputs";
 
@@ -28,6 +29,19 @@ export class FindingResolver {
   @FieldResolver(() => DevOpsOrganization)
   organization(@Root() f: Finding, @Ctx() ctx: Context): Promise<DevOpsOrganization | null> {
     return ctx.loaders.organization.load(f.organizationId);
+  }
+
+  @FieldResolver(() => PriorityType, { description: "Stored score and level, explained factor by factor by the same function that computed them." })
+  async priority(@Root() f: Finding, @Ctx() ctx: Context): Promise<PriorityType> {
+    const [resources, intel, policy] = await Promise.all([
+      ctx.loaders.priorityResources.load(f.repositoryId),
+      f.vulnerabilityId ? ctx.loaders.intelByCve.load(f.vulnerabilityId) : null,
+      ctx.services.priority.policy(),
+    ]);
+    const context = { resources: new Map([[f.repositoryId, resources]]), intel: new Map(intel && f.vulnerabilityId ? [[f.vulnerabilityId, intel]] : []) };
+    const explained = ctx.services.priority.compute(f, context, policy, new Date());
+    // The stored columns are what lists sort by; show them, with the factors of the same computation.
+    return { score: f.priorityScore, level: f.priorityLevel, factors: explained.factors };
   }
 
   @FieldResolver(() => Rule, { nullable: true, description: "The tool's rule metadata." })

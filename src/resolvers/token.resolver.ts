@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from "type-graphql";
 import { Context } from "../common/context";
 import { Scope } from "../common/types";
 import { expectId } from "../common/ids";

@@ -6,10 +6,15 @@ import { InventoryService } from "./inventory.service";
 import { SummaryService } from "./summary.service";
 import { TokenService } from "./token.service";
 import { loadSecretKey, SecretBox } from "../common/crypto";
+import { PriorityService } from "./priority.service";
+import { FindingStore } from "./finding-store";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
+  const priority = new PriorityService(ds);
   return {
+    priority,
+    findingStore: new FindingStore(priority),
     findings: new FindingQueryService(ds, config.maxPageSize),
     inventory: new InventoryService(ds, config.maxPageSize),
     summary: new SummaryService(ds),

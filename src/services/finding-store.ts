@@ -1,0 +1,178 @@
+import { EntityManager } from "typeorm";
+import { FindingEventType, FindingState, SEVERITY_RANK } from "../common/types";
+import { slaDueAt } from "../priority";
+import { appendEvents, EventRow } from "./event-log";
+import { FindingWrite, fixFindings, insertFindings, touchFindings, updateFindings } from "./finding-store.sql";
+import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
+import { PriorityService } from "./priority.service";
+
+export type { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
+
+/** Fields whose change is material: it emits UPDATED (a re-sighting that changes none of them emits nothing). */
+const MATERIAL: (keyof FindingWrite)[] = [
+  "severity", "ruleId", "title", "message", "path", "startLine", "endLine", "startColumn", "endColumn",
+  "vulnerabilityId", "cvssScore", "packageVersion", "fixedVersion",
+];
+
+type Existing = FindingWrite & { id: string };
+
+/**
+ * The one load path for findings, shared by SARIF/CycloneDX uploads and
+ * connectors: identity by fingerprint within (repository, analysis category),
+ * lifecycle (created, updated, fixed, reopened, dismissed), stored priority,
+ * and the event log — all set-based, inside the caller's transaction.
+ */
+export class FindingStore {
+  constructor(private readonly priority: PriorityService) {}
+
+  /** Serializes loads of one scope across transactions and server instances. */
+  async lockScope(em: EntityManager, repositoryId: string, analysisCategory: string): Promise<void> {
+    await em.query("SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", [repositoryId, analysisCategory]);
+  }
+
+  async upsertRules(em: EntityManager, rules: RuleInput[]): Promise<Map<string, string>> {
+    const uniq = new Map(rules.map((r) => [`${r.tool}\u0000${r.ruleId}`, r]));
+    if (!uniq.size) return new Map();
+    const list = [...uniq.values()];
+    const rows: { id: string; tool: string; rule_id: string }[] = await em.query(
+      `WITH u AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::varchar[], $8::text[], $9::real[])
+                  AS u(tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)),
+            ins AS (
+              INSERT INTO rule (tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)
+              SELECT tool, rule_id, name, short_description, full_description, help_text, help_uri,
+                     CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, chr(31)) END, security_severity FROM u
+              ON CONFLICT (tool, rule_id) DO UPDATE SET name = EXCLUDED.name, short_description = EXCLUDED.short_description,
+                 full_description = EXCLUDED.full_description, help_text = EXCLUDED.help_text, help_uri = EXCLUDED.help_uri,
+                 tags = EXCLUDED.tags, security_severity = EXCLUDED.security_severity, updated_at = now()
+              WHERE (rule.name, rule.short_description, rule.full_description, rule.help_text, rule.help_uri, rule.tags, rule.security_severity)
+                    IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.short_description, EXCLUDED.full_description, EXCLUDED.help_text, EXCLUDED.help_uri, EXCLUDED.tags, EXCLUDED.security_severity)
+              RETURNING id, tool, rule_id)
+       SELECT id, tool, rule_id FROM ins
+       UNION ALL SELECT r.id, r.tool, r.rule_id FROM rule r JOIN u ON u.tool = r.tool AND u.rule_id = r.rule_id`,
+      [list.map((r) => r.tool), list.map((r) => r.ruleId), list.map((r) => r.name), list.map((r) => r.shortDescription), list.map((r) => r.fullDescription),
+        list.map((r) => r.helpText), list.map((r) => r.helpUri), list.map((r) => r.tags.join("\u001f")), list.map((r) => r.securitySeverity)]);
+    return new Map(rows.map((r) => [`${r.tool}\u0000${r.rule_id}`, r.id]));
+  }
+
+  async load(em: EntityManager, scope: LoadScope, inputs: FindingInput[], rules: RuleInput[] = []): Promise<LoadResult> {
+    const now = scope.now ?? new Date();
+    await this.lockScope(em, scope.repositoryId, scope.analysisCategory);
+    const ruleIds = await this.upsertRules(em, rules);
+    const byFingerprint = new Map<string, FindingInput>();
+    for (const f of inputs) byFingerprint.set(f.fingerprint, f);
+    const existing = await this.existing(em, scope);
+    const policy = await this.priority.policy(em);
+    const ctx = await this.priority.context(em, [scope.repositoryId], [...byFingerprint.values()].map((f) => f.vulnerabilityId ?? ""));
+
+    const result: LoadResult = { results: inputs.length, created: 0, updated: 0, unchanged: 0, fixed: 0, reopened: 0, dismissed: 0 };
+    const inserts: FindingWrite[] = [];
+    const updates: Existing[] = [];
+    const touched: string[] = [];
+    const events: EventRow[] = [];
+    const pendingCreated: FindingWrite[] = [];
+    const ev = (findingId: string, type: FindingEventType, payload: Record<string, unknown>) =>
+      events.push({ findingId, organizationId: scope.organizationId, repositoryId: scope.repositoryId, type, payload });
+
+    for (const input of byFingerprint.values()) {
+      const prev = existing.get(input.fingerprint);
+      const next = this.toWrite(input, prev, ruleIds.get(`${input.tool}\u0000${input.ruleId}`) ?? null, now);
+      if (!prev) {
+        Object.assign(next, { dueAt: slaDueAt(next.severity, next.firstSeenAt, policy) });
+        const p = this.priority.compute({ ...next, repositoryId: scope.repositoryId }, ctx, policy, now);
+        next.priorityScore = p.score; next.priorityLevel = p.level;
+        inserts.push(next); pendingCreated.push(next);
+        result.created++;
+        if (next.state === FindingState.DISMISSED) result.dismissed++;
+        continue;
+      }
+      existing.delete(input.fingerprint);
+      const changes = MATERIAL.filter((k) => !same(prev[k], next[k]));
+      const detailsChanged = JSON.stringify(prev.details ?? {}) !== JSON.stringify(next.details ?? {});
+      const transition = next.state !== prev.state ? next.state : null;
+      if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion) {
+        touched.push(prev.id); result.unchanged++;
+        continue;
+      }
+      if (changes.includes("severity")) next.dueAt = slaDueAt(next.severity, prev.firstSeenAt, policy);
+      const p = this.priority.compute({ ...next, repositoryId: scope.repositoryId, firstSeenAt: prev.firstSeenAt }, ctx, policy, now);
+      next.priorityScore = p.score; next.priorityLevel = p.level;
+      updates.push({ ...next, id: prev.id });
+      const diff = Object.fromEntries(changes.map((k) => [k, { from: prev[k], to: next[k] }]));
+      if (transition === FindingState.OPEN) { result.reopened++; ev(prev.id, FindingEventType.REOPENED, { from: prev.state, changes: diff }); }
+      else if (transition === FindingState.FIXED) { result.fixed++; ev(prev.id, FindingEventType.FIXED, { by: scope.source, changes: diff }); }
+      else if (transition === FindingState.DISMISSED) { result.dismissed++; ev(prev.id, FindingEventType.DISMISSED, { by: "source", reason: next.dismissReason, comment: next.dismissComment }); }
+      else if (changes.length) { result.updated++; ev(prev.id, FindingEventType.UPDATED, { changes: diff }); }
+      else result.unchanged++; // rule metadata or details moved: stored, but not an event
+    }
+
+    const toFix = scope.complete ? [...existing.values()].filter((e) => e.state === FindingState.OPEN).map((e) => e.id) : [];
+    result.fixed += toFix.length;
+    for (const id of toFix) ev(id, FindingEventType.FIXED, { by: scope.source, reason: "no longer reported" });
+
+    const created = await insertFindings(em, scope, inserts, now);
+    for (const w of pendingCreated) ev(created.get(w.fingerprint)!, FindingEventType.CREATED, { state: w.state, severity: w.severity, category: w.category });
+    await updateFindings(em, updates, now);
+    await touchFindings(em, touched, now);
+    await fixFindings(em, toFix, now);
+    await appendEvents(em, events, now);
+    return result;
+  }
+
+  private toWrite(input: FindingInput, prev: Existing | undefined, ruleRefId: string | null, now: Date): FindingWrite {
+    let state = FindingState.OPEN;
+    let dismissReason: string | null = null, dismissComment: string | null = null, dismissedBy: string | null = null;
+    let dismissedAt: Date | null = null, fixedAt: Date | null = null;
+    if (input.sourceState) {
+      state = input.sourceState.state;
+      if (state === FindingState.DISMISSED) {
+        dismissReason = input.sourceState.dismissReason ?? null; dismissComment = input.sourceState.dismissComment ?? null;
+        dismissedBy = "source"; dismissedAt = input.sourceState.at ?? now;
+      } else if (state === FindingState.FIXED) fixedAt = input.sourceState.at ?? now;
+    } else if (input.suppressed) {
+      state = FindingState.DISMISSED; dismissReason = input.suppressionReason ?? "suppressed in source"; dismissedBy = "source"; dismissedAt = now;
+    }
+    // A dismissal made here by a person outlives re-sightings; the source cannot undo it.
+    if (prev && prev.state === FindingState.DISMISSED && prev.dismissedBy !== "source" && state === FindingState.OPEN) {
+      state = prev.state; dismissReason = prev.dismissReason; dismissComment = prev.dismissComment; dismissedBy = prev.dismissedBy; dismissedAt = prev.dismissedAt;
+    }
+    if (prev && state === prev.state) {
+      dismissedAt = prev.dismissedAt ?? dismissedAt;
+      fixedAt = prev.fixedAt ?? fixedAt;
+    }
+    return {
+      fingerprint: input.fingerprint, category: input.category, severity: input.severity, severityRank: SEVERITY_RANK[input.severity], state,
+      title: input.title.slice(0, 500), message: input.message, ruleId: input.ruleId, ruleRefId, tool: input.tool, toolVersion: input.toolVersion,
+      path: input.path, startLine: input.startLine, endLine: input.endLine, startColumn: input.startColumn, endColumn: input.endColumn,
+      snippet: input.snippet, vulnerabilityId: input.vulnerabilityId, cwes: input.cwes, cvssScore: input.cvssScore, cvssVector: input.cvssVector,
+      packageName: input.packageName, packageVersion: input.packageVersion, fixedVersion: input.fixedVersion, details: input.details ?? {},
+      firstSeenAt: prev?.firstSeenAt ?? now, fixedAt: state === FindingState.FIXED ? fixedAt : null,
+      dismissedAt: state === FindingState.DISMISSED ? dismissedAt : null, dismissReason, dismissComment, dismissedBy,
+      dueAt: prev?.dueAt ?? null, priorityScore: prev?.priorityScore ?? 0, priorityLevel: prev?.priorityLevel ?? "P4",
+    };
+  }
+
+  private async existing(em: EntityManager, scope: LoadScope): Promise<Map<string, Existing>> {
+    const rows: Record<string, any>[] = await em.query(
+      `SELECT id, fingerprint, category, severity, severity_rank, state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
+              start_line, end_line, start_column, end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name,
+              package_version, fixed_version, details, first_seen_at, fixed_at, dismissed_at, dismiss_reason, dismiss_comment, dismissed_by,
+              due_at, priority_score, priority_level
+         FROM finding WHERE repository_id = $1 AND analysis_category = $2`, [scope.repositoryId, scope.analysisCategory]);
+    return new Map(rows.map((r) => [r.fingerprint, {
+      id: r.id, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,
+      title: r.title, message: r.message, ruleId: r.rule_id, ruleRefId: r.rule_ref_id, tool: r.tool, toolVersion: r.tool_version, path: r.path,
+      startLine: r.start_line, endLine: r.end_line, startColumn: r.start_column, endColumn: r.end_column, snippet: r.snippet,
+      vulnerabilityId: r.vulnerability_id, cwes: r.cwes, cvssScore: r.cvss_score, cvssVector: r.cvss_vector, packageName: r.package_name,
+      packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: r.first_seen_at, fixedAt: r.fixed_at,
+      dismissedAt: r.dismissed_at, dismissReason: r.dismiss_reason, dismissComment: r.dismiss_comment, dismissedBy: r.dismissed_by,
+      dueAt: r.due_at, priorityScore: r.priority_score, priorityLevel: r.priority_level,
+    } satisfies Existing]));
+  }
+}
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a == null && b == null) return true;
+  if (typeof a === "number" && typeof b === "number") return Math.abs(a - b) < 1e-6;
+  return false;
+}
