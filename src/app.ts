@@ -6,6 +6,8 @@ import { Database, openDatabase } from "./db/database";
 import { getSchema } from "./graphql/schema";
 import { createHttpServer, HttpServer } from "./http/server";
 import { createServices, Services } from "./services";
+import { Scheduler } from "./sync/scheduler";
+import { deriveJobs } from "./sync/derive-jobs";
 
 export interface App {
   url: string;
@@ -16,6 +18,7 @@ export interface App {
   logger: Logger;
   /** The admin token created on this start (null when one already existed). */
   adminToken: string | null;
+  scheduler: Scheduler;
   stop(): Promise<void>;
 }
 
@@ -40,11 +43,14 @@ export async function startApp(config: Config, options: { schema?: string; logge
     });
     const port = (http.server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+    const scheduler = new Scheduler(logger);
+    if (config.scheduler) for (const job of deriveJobs(db.dataSource, services)) scheduler.add(job);
     let stopping: Promise<void> | undefined;
     return {
-      url, port, db, services, http, logger, adminToken,
+      url, port, db, services, http, logger, adminToken, scheduler,
       stop() {
         stopping ??= (async () => {
+          scheduler.stop();
           await h.close();
           await db.close();
         })();

@@ -97,6 +97,7 @@ export async function seedDemo(ds: DataSource, store: FindingStore, seed = 42): 
       findings += list.length;
     }
   }
+  await ds.transaction((tx) => store.refreshPriorities(tx));
   return { organizations: 2, repositories: repos.length, pipelines, deployments, resources, findings };
 }
 

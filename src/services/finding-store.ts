@@ -54,6 +54,11 @@ export class FindingStore {
     return new Map(rows.map((r) => [`${r.tool}\u0000${r.rule_id}`, r.id]));
   }
 
+  /** Brings every stored score up to date (after a bulk load or a policy change). */
+  async refreshPriorities(em: EntityManager, now = new Date()): Promise<void> {
+    await this.priority.recompute(em, { all: true }, now);
+  }
+
   async load(em: EntityManager, scope: LoadScope, inputs: FindingInput[], rules: RuleInput[] = []): Promise<LoadResult> {
     const now = scope.now ?? new Date();
     await this.lockScope(em, scope.repositoryId, scope.analysisCategory);
@@ -113,6 +118,8 @@ export class FindingStore {
     for (const w of pendingCreated) ev(created.get(w.fingerprint)!, FindingEventType.CREATED, { state: w.state, severity: w.severity, category: w.category });
     await updateFindings(em, updates, now);
     await touchFindings(em, touched, now);
+    // A re-sighting changes nothing material, but the clock may have moved its SLA factor.
+    if (touched.length) await this.priority.recompute(em, { findingIds: touched }, now);
     await fixFindings(em, toFix, now);
     await appendEvents(em, events, now);
     return result;

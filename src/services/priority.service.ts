@@ -116,12 +116,14 @@ export class PriorityService {
    * touches (by finding, repository or CVE), set-based, and appends
    * PRIORITY_CHANGED for those whose level moved. Returns how many changed.
    */
-  async recompute(em: EntityManager, where: { findingIds?: string[]; repositoryIds?: string[]; cves?: string[]; all?: boolean }, now = new Date()): Promise<{ scanned: number; changed: number; levelChanged: number }> {
+  async recompute(em: EntityManager, where: { findingIds?: string[]; repositoryIds?: string[]; cves?: string[]; overdueAt?: Date; all?: boolean }, now = new Date()): Promise<{ scanned: number; changed: number; levelChanged: number }> {
     const conds: string[] = [];
     const params: unknown[] = [];
     if (where.findingIds?.length) { params.push(where.findingIds); conds.push(`id = ANY($${params.length}::uuid[])`); }
     if (where.repositoryIds?.length) { params.push(where.repositoryIds); conds.push(`repository_id = ANY($${params.length}::uuid[])`); }
     if (where.cves?.length) { params.push(where.cves); conds.push(`vulnerability_id = ANY($${params.length})`); }
+    // Only overdue open findings change with the clock alone.
+    if (where.overdueAt) { params.push(where.overdueAt); conds.push(`(state = 'OPEN' AND due_at < $${params.length})`); }
     if (!conds.length && !where.all) return { scanned: 0, changed: 0, levelChanged: 0 };
     const policy = await this.policy(em);
     const rows: (PriorityRow & { id: string; organizationId: string; priorityScore: number; priorityLevel: string })[] = (await em.query(

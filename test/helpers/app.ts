@@ -10,7 +10,7 @@ export interface TestApp extends App {
   token: string;
   config: Config;
   /** POST a GraphQL document with a token (the admin token by default). */
-  gql<T = any>(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
+  gql(query: string, variables?: Record<string, unknown>, token?: string): Promise<{ status: number; body: any }>;
   /** A fetch against the server with the admin token. */
   fetch(pathname: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
 }
