@@ -3,7 +3,7 @@ import {
 } from "./cyclonedx.util";
 import { hashParts } from "./fingerprint";
 import { addCwes, findVulnerabilityId } from "./ids";
-import { checkLimits } from "./sarif.parse";
+import { checkLimits } from "./limits";
 import {
   FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity,
 } from "./types";

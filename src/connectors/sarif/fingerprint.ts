@@ -8,12 +8,7 @@ const HASH_VALUE = /^[A-Za-z0-9+/=_:.-]{8,512}$/;
 const FINGERPRINT_KEY = /hash|fingerprint|matchbased|\bid\b|\/v\d+$/i;
 
 function sha256(parts: string[]): string {
-  const h = createHash("sha256");
-  for (const p of parts) {
-    h.update(p);
-    h.update("\u0000");
-  }
-  return h.digest("hex");
+  return createHash("sha256").update(parts.join("\u0000")).digest("hex");
 }
 
 /** The identity-bearing entries of a (partial)fingerprints bag, sorted by key; [] when none qualify. */

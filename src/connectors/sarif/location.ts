@@ -13,6 +13,8 @@ export interface UriBases {
 export interface RunLocationContext {
   artifacts: unknown[];
   bases: UriBases;
+  /** uriBaseId + uri → path; real logs report many results per file. */
+  pathCache: Map<string, string | null>;
   warnings: Warnings;
   run: string;
 }
@@ -145,12 +147,20 @@ export function resolveArtifactPath(artifactLocation: unknown, ctx: RunLocationC
     }
   }
   if (uri === null || uri.trim() === "") return null;
-  uri = uri.trim().replace(PLACEHOLDER, "");
+  const cacheKey = `${baseId ?? ""}\u0000${uri}`;
+  const cached = ctx.pathCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const path = uriToPath(uri.trim().replace(PLACEHOLDER, ""), baseId, ctx, where);
+  ctx.pathCache.set(cacheKey, path);
+  return path;
+}
+
+function uriToPath(uri: string, baseId: string | null, ctx: RunLocationContext, where: string): string | null {
 
   const scheme = SCHEME.exec(uri);
   if (scheme && scheme[1].toLowerCase() !== "file" && !DRIVE.test(uri)) {
     ctx.warnings.count(`${ctx.run}:non-file-uri`, (n, s) =>
-      `${ctx.run}: ${n} location(s) use a non-file URI (${s.join(", ")}); stored without a path`, scheme[1]);
+      `${ctx.run}: ${n} distinct location URI(s) use a non-file scheme (${s.join(", ")}); stored without a path`, scheme[1]);
     return null;
   }
   const absKey = absoluteKey(uri);
@@ -165,7 +175,7 @@ export function resolveArtifactPath(artifactLocation: unknown, ctx: RunLocationC
     if (fold(file).startsWith(fold(base.abs))) return normalizeRelativePath(joinRel(base.rel, file.slice(base.abs.length)), where);
   }
   ctx.warnings.count(`${ctx.run}:absolute-uri`, (n, s) =>
-    `${ctx.run}: ${n} absolute URI(s) lie outside every originalUriBaseIds base (e.g. ${s.join(", ")}); drive/scheme stripped to form a relative path`, uri);
+    `${ctx.run}: ${n} distinct absolute URI(s) lie outside every originalUriBaseIds base (e.g. ${s.join(", ")}); drive/scheme stripped to form a relative path`, uri);
   return normalizeRelativePath(file.replace(/^[a-z]:\//, ""), where);
 }
 

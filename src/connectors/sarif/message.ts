@@ -61,8 +61,8 @@ function cap(s: string): string {
   return s.length <= MAX_TITLE_CHARS ? s : s.slice(0, MAX_TITLE_CHARS - 1) + "…";
 }
 
-/** Title: rule shortDescription, else a rule name that is not just the id, else the message's first sentence. */
-export function buildTitle(rule: unknown, ruleId: string, message: string): string {
+/** Title from the rule: its shortDescription, else a name that is not just the id; null when neither helps. */
+export function ruleTitle(rule: unknown, ruleId: string): string | null {
   const short = msgText(get(rule, "shortDescription"));
   if (short) {
     const line = bestLine(short);
@@ -70,6 +70,10 @@ export function buildTitle(rule: unknown, ruleId: string, message: string): stri
   }
   const name = isObj(rule) ? text(get(rule, "name")) : null;
   if (name && name !== ruleId) return cap(humanizeName(name));
-  const sentence = firstSentence(message);
-  return cap(sentence || ruleId);
+  return null;
+}
+
+/** Fallback title: the message's first sentence. */
+export function messageTitle(message: string, ruleId: string): string {
+  return cap(firstSentence(message) || ruleId);
 }

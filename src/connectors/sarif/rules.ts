@@ -39,11 +39,6 @@ export class RuleIndex {
     this.extensions = arr(get(tool, "extensions")).map(indexComponent);
   }
 
-  /** Rule ids the tool declares; used to infer a missing tool name. */
-  get declaredCount(): number {
-    return this.driver.byId.size + this.extensions.reduce((n, e) => n + e.byId.size, 0);
-  }
-
   private componentFor(ref: unknown): Component {
     const tc = get(ref, "toolComponent");
     if (tc === undefined) return this.driver;

@@ -2,20 +2,10 @@ import { disambiguate } from "./fingerprint";
 import { buildUriBases } from "./location";
 import { RuleIndex } from "./rules";
 import { normalizeResult, RunContext } from "./sarif.result";
-import {
-  DEFAULT_MAX_RESULTS_PER_RUN, DEFAULT_MAX_RUNS, IngestInputError, NormalizedFinding, ParsedLog, ParsedRun, ParseOptions, RuleRecord,
-} from "./types";
+import { checkLimits } from "./limits";
+import { IngestInputError, NormalizedFinding, ParsedLog, ParsedRun, ParseOptions, RuleRecord } from "./types";
 import { arr, get, isObj, str, text, typeName } from "./values";
 import { Warnings } from "./warnings";
-
-export function checkLimits(options: ParseOptions): { maxRuns: number; maxResults: number } {
-  const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS;
-  const maxResults = options.maxResultsPerRun ?? DEFAULT_MAX_RESULTS_PER_RUN;
-  for (const [name, v] of [["maxRuns", maxRuns], ["maxResultsPerRun", maxResults]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`ParseOptions.${name} must be a positive integer`);
-  }
-  return { maxRuns, maxResults };
-}
 
 /**
  * automationDetails.id is "category/run-id" (SARIF §3.17.4): the category is everything before
@@ -108,11 +98,14 @@ export function parseSarif(log: unknown, options: ParseOptions = {}): ParsedLog 
       toolVersion: version,
       run: label,
       rules,
-      location: { artifacts: arr(get(run, "artifacts")), bases: buildUriBases(get(run, "originalUriBaseIds")), warnings, run: label },
+      location: {
+        artifacts: arr(get(run, "artifacts")), bases: buildUriBases(get(run, "originalUriBaseIds")), pathCache: new Map(), warnings, run: label,
+      },
       runProperties: get(run, "properties"),
       taxonomies: arr(get(run, "taxonomies")),
       options,
       warnings,
+      ruleCache: new Map(),
     };
 
     const findings: NormalizedFinding[] = [];

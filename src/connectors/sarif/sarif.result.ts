@@ -1,11 +1,11 @@
-import { extractCvss, extractPackage } from "./advisory";
+import { Cvss, extractCvss, extractPackage } from "./advisory";
 import { inferCategory } from "./category";
 import { computeFingerprint } from "./fingerprint";
 import { cwesFromProperties, cwesFromTaxonRefs, vulnerabilityIdFrom } from "./ids";
 import { resolveLocation, RunLocationContext } from "./location";
-import { buildTitle, renderMessage } from "./message";
+import { messageTitle, renderMessage, ruleTitle } from "./message";
 import { RuleIndex } from "./rules";
-import { parseSecuritySeverity, severityFromLevel } from "./severity";
+import { parseSecuritySeverity, SecuritySeverity, severityFromLevel } from "./severity";
 import {
   FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParseOptions,
 } from "./types";
@@ -22,6 +22,8 @@ export interface RunContext {
   taxonomies: unknown[];
   options: ParseOptions;
   warnings: Warnings;
+  /** Keyed by rule descriptor (or by id for undeclared rules). */
+  ruleCache: Map<unknown, RuleFacts>;
 }
 
 // Kinds that report success or a non-issue (SARIF §3.27.9); GitHub does not alert on them either.
@@ -46,6 +48,42 @@ function renderOrFallback(result: unknown, rule: unknown, component: unknown, ru
   return msgText(get(rule, "fullDescription")) ?? msgText(get(rule, "shortDescription")) ?? ruleId;
 }
 
+interface RuleFacts {
+  props: unknown;
+  title: string | null;
+  tags: string[];
+  security: SecuritySeverity | null;
+  defaultLevel: string | null;
+  vulnerabilityId: string | null;
+  cwes: string[];
+  cvss: Cvss;
+}
+
+const sortCwes = (set: Set<string>) => [...set].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+
+/** Everything a rule contributes to its findings, computed once per rule rather than once per result. */
+function ruleFacts(ctx: RunContext, rule: unknown, ruleId: string): RuleFacts {
+  const key = rule ?? ruleId;
+  const cached = ctx.ruleCache.get(key);
+  if (cached) return cached;
+  const props = get(rule, "properties");
+  const cwes = new Set<string>();
+  cwesFromProperties(props, cwes);
+  cwesFromTaxonRefs(rule, ctx.taxonomies, cwes);
+  const facts: RuleFacts = {
+    props,
+    title: ruleTitle(rule, ruleId),
+    tags: stringArray(get(props, "tags")).map((t) => t.toLowerCase()),
+    security: parseSecuritySeverity(get(props, "security-severity")),
+    defaultLevel: str(get(get(rule, "defaultConfiguration"), "level")),
+    vulnerabilityId: vulnerabilityIdFrom(ruleId, [props]),
+    cwes: sortCwes(cwes),
+    cvss: extractCvss([props]),
+  };
+  ctx.ruleCache.set(key, facts);
+  return facts;
+}
+
 /** One SARIF result → one finding, or null for results that are not findings (pass, absent, …). */
 export function normalizeResult(result: unknown, where: string, ctx: RunContext): NormalizedFinding | null {
   if (!isObj(result)) throw new IngestInputError("INVALID_SARIF", `${where}: must be an object, got ${typeName(result)}`);
@@ -61,9 +99,11 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
   }
 
   const { ruleId, rule, component } = ctx.rules.resolve(result, where);
-  const ruleProps = get(rule, "properties");
+  const facts = ruleFacts(ctx, rule, ruleId);
   const resultProps = get(result, "properties");
-  const bags = [resultProps, ruleProps];
+  // Most results carry no property bag of their own; then every rule-derived fact is reused as is.
+  const ownProps = isObj(resultProps) && Object.keys(resultProps).length > 0 ? resultProps : null;
+  const bags = [resultProps, facts.props];
 
   const fullMessage = renderOrFallback(result, rule, component, ruleId, ctx);
   const msg = truncate(fullMessage, MAX_MESSAGE_CHARS);
@@ -72,24 +112,26 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
   const loc = resolveLocation(result, ctx.location, where);
   if (loc.snippetTruncated) ctx.warnings.once("snippet-truncated", "snippets longer than 2000 characters were cut with an ellipsis");
 
-  const security = parseSecuritySeverity(get(resultProps, "security-severity")) ?? parseSecuritySeverity(get(ruleProps, "security-severity"));
-  const level = str(get(result, "level")) ?? str(get(get(rule, "defaultConfiguration"), "level"));
+  const security = (ownProps && parseSecuritySeverity(get(ownProps, "security-severity"))) || facts.security;
+  const level = str(get(result, "level")) ?? facts.defaultLevel;
   const severity = security?.severity ?? severityFromLevel(level);
 
-  const tags = [...stringArray(get(ruleProps, "tags")), ...stringArray(get(resultProps, "tags"))].map((t) => t.toLowerCase());
-  const vulnerabilityId = vulnerabilityIdFrom(ruleId, bags);
-  const cwes = new Set<string>();
-  cwesFromProperties(ruleProps, cwes);
-  cwesFromProperties(resultProps, cwes);
-  cwesFromTaxonRefs(rule, ctx.taxonomies, cwes);
-  cwesFromTaxonRefs(result, ctx.taxonomies, cwes);
+  const tags = ownProps ? [...facts.tags, ...stringArray(get(ownProps, "tags")).map((t) => t.toLowerCase())] : facts.tags;
+  const vulnerabilityId = ownProps ? vulnerabilityIdFrom(ruleId, bags) : facts.vulnerabilityId;
+  let cwes = facts.cwes;
+  if (ownProps || get(result, "taxa") !== undefined) {
+    const set = new Set(cwes);
+    cwesFromProperties(ownProps, set);
+    cwesFromTaxonRefs(result, ctx.taxonomies, set);
+    cwes = sortCwes(set);
+  }
 
   const category = inferCategory({
     tool: ctx.tool, ruleId, tags, path: loc.path, vulnerabilityId, runProperties: ctx.runProperties, override: ctx.options.findingCategory,
   });
   const isPackage = category === FindingCategory.DEPENDENCY || category === FindingCategory.CONTAINER;
   const pkg = isPackage ? extractPackage(result, fullMessage, bags) : { name: null, version: null, fixed: null };
-  const cvss = extractCvss(bags);
+  const cvss = ownProps ? extractCvss(bags) : facts.cvss;
   const suppression = suppressionOf(result);
 
   const fingerprint = computeFingerprint({
@@ -107,7 +149,7 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
     tool: ctx.tool,
     toolVersion: ctx.toolVersion,
     ruleId,
-    title: buildTitle(rule, ruleId, fullMessage),
+    title: facts.title ?? messageTitle(fullMessage, ruleId),
     message: msg.value,
     category,
     severity,
@@ -119,7 +161,7 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
     endColumn: loc.endColumn,
     snippet: loc.snippet,
     vulnerabilityId,
-    cwes: [...cwes].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))),
+    cwes: [...cwes],
     packageName: pkg.name,
     packageVersion: pkg.version,
     fixedVersion: pkg.fixed,
