@@ -55,6 +55,7 @@ export function inferCategory(input: CategoryInput): FindingCategory {
     if (/grype/i.test(input.tool) && path && !MANIFEST_FILES.test(path)) return FindingCategory.CONTAINER;
     if (isVulnerability) return FindingCategory.DEPENDENCY;
   }
-  if (DEPENDENCY_TOOLS.test(input.tool)) return FindingCategory.DEPENDENCY;
+  // Trivy reports package licences as results tagged "license": a property of a dependency.
+  if (DEPENDENCY_TOOLS.test(input.tool) || tags.includes("license")) return FindingCategory.DEPENDENCY;
   return FindingCategory.CODE;
 }

@@ -107,3 +107,14 @@ test("collisions across merged runs of one category are disambiguated too", () =
   const [a, b] = log.runs[0].findings.map((f) => f.fingerprint);
   assert.equal(b, `${a}:2`);
 });
+
+test("the same line hash in two files is two alerts, not a collision", () => {
+  const log = loadMutable("codeql-multirun.sarif");
+  const results = log.runs[1].results;
+  results[1].ruleId = results[0].ruleId;
+  results[1].ruleIndex = results[0].ruleIndex;
+  results[1].partialFingerprints = { ...results[0].partialFingerprints };
+  const fps = parseSarif(log).runs[1].findings.map((f) => f.fingerprint);
+  assert.notEqual(fps[0], fps[1]);
+  assert.ok(fps.every((f) => !/:\d+$/.test(f)));
+});

@@ -52,6 +52,13 @@ test("SARIF: top-level shape and version", () => {
   rejects(sarif({ version: "2.1.0" }), "INVALID_SARIF", /^runs: must be an array, got undefined/);
   rejects(sarif({ version: "2.1.0", runs: {} }), "INVALID_SARIF", /^runs: must be an array, got object/);
   assert.deepEqual(parseSarif({ version: "2.1.0", runs: [] }), { runs: [], warnings: [], resultCount: 0 });
+  // [] means "nothing found" (a run that can close findings); absent means "did not complete" (no run).
+  const empty = parseSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "t" } }, results: [] }] });
+  assert.deepEqual(empty.runs.map((r) => [r.tool, r.findings.length]), [["t", 0]]);
+  const absent = parseSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "t" } } }, { tool: { driver: { name: "u" } }, results: null }] });
+  assert.deepEqual(absent.runs, []);
+  assert.equal(absent.warnings.length, 2);
+  assert.match(absent.warnings[0], /^runs\[0\]: results is absent .* run skipped/);
 });
 
 test("SARIF: size limits answer 413", () => {

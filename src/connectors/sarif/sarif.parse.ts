@@ -80,11 +80,16 @@ export function parseSarif(log: unknown, options: ParseOptions = {}): ParsedLog 
     const label = `runs[${ri}]`;
     if (!isObj(run)) throw new IngestInputError("INVALID_SARIF", `${label}: must be an object, got ${typeName(run)}`);
     const rawResults = get(run, "results");
-    // results may be absent or null: the tool did not report (SARIF §3.14.23); not an error.
     if (rawResults !== undefined && rawResults !== null && !Array.isArray(rawResults)) {
       throw new IngestInputError("INVALID_SARIF", `${label}.results: must be an array, got ${typeName(rawResults)}`);
     }
-    const results = arr(rawResults);
+    if (!Array.isArray(rawResults)) {
+      // SARIF §3.14.23: absent/null results mean the analysis did not complete, unlike [] (nothing
+      // found). Emitting an empty run would let the loader close every open finding of the category.
+      warnings.add(`${label}: results is absent (the tool did not complete); run skipped, its findings are left unchanged`);
+      return;
+    }
+    const results = rawResults;
     if (results.length > maxResults) {
       throw new IngestInputError("TOO_LARGE", `${label}.results: ${results.length} results exceed the limit of ${maxResults} per run`, 413);
     }

@@ -67,6 +67,7 @@ test("category inference", () => {
   assert.equal(inferCategory({ ...base, tool: "grype", ruleId: "CVE-2024-1", vulnerabilityId: "CVE-2024-1", path: "usr/lib/libssl.so" }), C.CONTAINER);
   assert.equal(inferCategory({ ...base, tool: "grype", ruleId: "GHSA-aaaa-bbbb-cccc", vulnerabilityId: "GHSA-aaaa-bbbb-cccc", path: "requirements.txt" }), C.DEPENDENCY);
   assert.equal(inferCategory({ ...base, tool: "osv-scanner", ruleId: "PYSEC-1" }), C.DEPENDENCY);
+  assert.equal(inferCategory({ ...base, tool: "Trivy", ruleId: "lodash:MIT", tags: ["license"] }), C.DEPENDENCY);
   assert.equal(inferCategory({ ...base, tool: "OWASP Dependency-Check", ruleId: "CVE-2024-1", vulnerabilityId: "CVE-2024-1", path: "lib/x.jar" }), C.DEPENDENCY);
   assert.equal(one(res(), {}, { findingCategory: C.SECRET }).f.category, C.SECRET);
 });
