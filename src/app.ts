@@ -52,7 +52,9 @@ export async function startApp(config: Config, options: { schema?: string; logge
         stopping ??= (async () => {
           scheduler.stop();
           await h.close();
+          logger.debug("http server closed");
           await db.close();
+          logger.debug("database closed");
         })();
         return stopping;
       },

@@ -69,6 +69,8 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     // prevention wants, without breaking GET queries of plain HTTP clients.
     csrfPrevention: { requestHeaders: ["authorization", "x-apollo-operation-name", "apollo-require-preflight"] },
     allowBatchedHttpRequests: false,
+    // Signals are handled once, in serve.ts, which stops everything in order.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter({ development, logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
