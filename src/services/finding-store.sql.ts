@@ -1,34 +1,13 @@
 import { EntityManager } from "typeorm";
-import { FindingCategory, FindingState, Severity } from "../common/types";
+import { FindingState } from "../common/types";
+import { FindingInput } from "./finding-store.types";
 
-/** A finding row as the load path writes it. */
-export interface FindingWrite {
+/** A finding row as the load path writes it: the source's fields plus lifecycle and priority. */
+export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppressed" | "suppressionReason"> {
   id?: string;
-  fingerprint: string;
-  category: FindingCategory;
-  severity: Severity;
   severityRank: number;
   state: FindingState;
-  title: string;
-  message: string | null;
-  ruleId: string;
   ruleRefId: string | null;
-  tool: string;
-  toolVersion: string | null;
-  path: string | null;
-  startLine: number | null;
-  endLine: number | null;
-  startColumn: number | null;
-  endColumn: number | null;
-  snippet: string | null;
-  vulnerabilityId: string | null;
-  cwes: string[];
-  cvssScore: number | null;
-  cvssVector: string | null;
-  packageName: string | null;
-  packageVersion: string | null;
-  fixedVersion: string | null;
-  details: Record<string, unknown>;
   firstSeenAt: Date;
   fixedAt: Date | null;
   dismissedAt: Date | null;
