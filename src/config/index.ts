@@ -20,6 +20,11 @@ export interface Config {
   graphqlBodyLimit: number;
   /** Maximum body for /ingest/* endpoints, bytes (after decompression). */
   ingestBodyLimit: number;
+  /** Maximum compressed (Content-Encoding: gzip) body for /ingest/* endpoints, bytes. */
+  ingestCompressedLimit: number;
+  /** CLI only: a running server to upload to (POSTURE_URL) and its token (POSTURE_TOKEN). */
+  postureUrl?: string;
+  postureToken?: string;
   /** Run scheduled connectors and derive tasks (off in tests). */
   scheduler: boolean;
 }
@@ -47,6 +52,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     maxPageSize: int(env.MAX_PAGE_SIZE, 100, "MAX_PAGE_SIZE"),
     graphqlBodyLimit: int(env.GRAPHQL_BODY_LIMIT, 1024 * 1024, "GRAPHQL_BODY_LIMIT"),
     ingestBodyLimit: int(env.INGEST_BODY_LIMIT, 256 * 1024 * 1024, "INGEST_BODY_LIMIT"),
+    ingestCompressedLimit: int(env.INGEST_COMPRESSED_LIMIT, 20 * 1024 * 1024, "INGEST_COMPRESSED_LIMIT"),
+    postureUrl: env.POSTURE_URL || undefined,
+    postureToken: env.POSTURE_TOKEN || undefined,
     scheduler: env.SCHEDULER !== "off",
   };
 }

@@ -5,6 +5,7 @@ import { Deployment } from "./deployment.entity";
 import { Environment } from "./environment.entity";
 import { Finding } from "./finding.entity";
 import { FindingEvent } from "./finding-event.entity";
+import { FindingObservation } from "./finding-observation.entity";
 import { ImportRun } from "./import-run.entity";
 import { DevOpsOrganization } from "./organization.entity";
 import { Pipeline } from "./pipeline.entity";
@@ -18,10 +19,10 @@ import { PriorityPolicyRow } from "./priority-policy.entity";
 
 export {
   ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
-  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
 };
 
 export const ENTITIES = [
   ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
-  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow,
+  DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
 ];

@@ -3,9 +3,11 @@ import { DataSource } from "typeorm";
 import { Config } from "../config";
 import { Logger } from "../common/logger";
 import { Services } from "../services";
+import { ingestRoutes } from "./ingest.routes";
 
 /** Authenticated non-GraphQL endpoints (ingestion, event polling) register here. */
-export function extraRoutes(_ds: DataSource, _services: Services, _config: Config, _logger: Logger): Router {
+export function extraRoutes(_ds: DataSource, services: Services, config: Config, logger: Logger): Router {
   const router = Router();
+  router.use(ingestRoutes(services, config, logger));
   return router;
 }

@@ -2,6 +2,7 @@ import { NonEmptyArray } from "type-graphql";
 import { CloudResourceResolver } from "./cloud-resource.resolver";
 import { ConnectorResolver, ImportRunResolver, SyncRunResolver } from "./connector.resolver";
 import { FindingResolver } from "./finding.resolver";
+import { IngestResolver } from "./ingest.resolver";
 import { NodeResolver } from "./node.resolver";
 import { OrganizationResolver } from "./organization.resolver";
 import { DeploymentResolver, EnvironmentResolver, PipelineResolver } from "./pipeline.resolver";
@@ -14,5 +15,5 @@ import { ViewerResolver } from "./viewer.resolver";
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
-  SummaryResolver, TokenResolver,
+  SummaryResolver, TokenResolver, IngestResolver,
 ];

@@ -8,13 +8,16 @@ import { TokenService } from "./token.service";
 import { loadSecretKey, SecretBox } from "../common/crypto";
 import { PriorityService } from "./priority.service";
 import { FindingStore } from "./finding-store";
+import { IngestService } from "./ingest.service";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const priority = new PriorityService(ds);
+  const findingStore = new FindingStore(priority);
   return {
     priority,
-    findingStore: new FindingStore(priority),
+    findingStore,
+    ingest: new IngestService(ds, findingStore, logger),
     findings: new FindingQueryService(ds, config.maxPageSize),
     inventory: new InventoryService(ds, config.maxPageSize),
     summary: new SummaryService(ds),
