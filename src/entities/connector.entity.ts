@@ -23,6 +23,9 @@ export class Connector implements Node {
   /** Resume state between runs (cursors, ETags, last alert update seen). */
   @Column("jsonb", { default: {} }) state: Record<string, unknown>;
   @Field(() => Date, { nullable: true }) @Column("timestamptz", { nullable: true }) lastSyncAt: Date | null;
+  /** Sync lease: the instance running this connector and until when (renewed while it runs), so runs never overlap. */
+  @Column("varchar", { nullable: true }) leaseOwner: string | null;
+  @Column("timestamptz", { nullable: true }) leaseUntil: Date | null;
   @Field(() => Date) @CreateDateColumn({ type: "timestamptz" }) createdAt: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt: Date;
 

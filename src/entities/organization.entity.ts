@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { GraphQLJSON } from "graphql-scalars";
 import { Node } from "./node";
 import { Provider } from "./enums";
 import { toGlobalId } from "../common/ids";
@@ -22,6 +23,10 @@ export class DevOpsOrganization implements Node {
   @Column("varchar", { nullable: true }) url: string | null;
 
   @Column("varchar", { nullable: true }) externalId: string | null;
+
+  /** Organization settings as synced; read by posture checks. */
+  @Field(() => GraphQLJSON, { description: "Organization settings as synced (default workflow permissions, public repository creation, 2FA requirement, Actions secrets shared with all repositories, owner count). A setting the connector's credentials may not read is \"unknown\", never false." })
+  @Column("jsonb", { default: {} }) settings: Record<string, unknown>;
 
   @Field(() => Date) @CreateDateColumn({ type: "timestamptz" }) createdAt: Date;
 }

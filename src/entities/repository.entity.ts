@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType } from "type-graphql";
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { GraphQLJSON } from "graphql-scalars";
 import { Node } from "./node";
 import { toGlobalId } from "../common/ids";
 
@@ -28,7 +29,10 @@ export class Repository implements Node {
   @Column("varchar", { default: "sarif" }) source: string;
   @Column("uuid", { nullable: true }) lastSyncRunId: string | null;
   /** Provider settings as synced (scanner enablement, protection summary); read by posture checks. */
+  @Field(() => GraphQLJSON, { description: "Settings as synced from the provider: `protection` (effective protection of the default branch, classic rules and rulesets merged), `codeowners`, `vulnerabilityAlertsEnabled`, raw `branchProtectionRules` and `rulesets`. Values that could not be read are \"unknown\"." })
   @Column("jsonb", { default: {} }) settings: Record<string, unknown>;
+  @Field(() => Date, { nullable: true, description: "Set when a complete sync of its organization no longer listed it (deleted, transferred or hidden)." })
+  @Column("timestamptz", { nullable: true }) goneAt: Date | null;
 
   @Field(() => Date) @CreateDateColumn({ type: "timestamptz" }) createdAt: Date;
   @Field(() => Date) @UpdateDateColumn({ type: "timestamptz" }) updatedAt: Date;

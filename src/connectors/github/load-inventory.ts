@@ -1,0 +1,153 @@
+import type { EntityManager } from "typeorm";
+import type { RepoRow } from "./repositories";
+import type { DeploymentRow, EnvironmentRow } from "./environments";
+
+/**
+ * load + cleanup for the GitHub inventory: set-based upserts (one parameter
+ * per column, unnest), every row stamped with the sync run that saw it.
+ */
+
+/** The GitHub organization row; returns its id. */
+export async function upsertOrganization(em: EntityManager, login: string, url: string, externalId: string): Promise<string> {
+  const rows: { id: string }[] = await em.query(
+    `INSERT INTO devops_organization (name, provider, url, external_id) VALUES ($1, 'GITHUB', $2, $3)
+     ON CONFLICT (provider, name) DO UPDATE SET url = EXCLUDED.url, external_id = EXCLUDED.external_id
+     RETURNING id`, [login, url, externalId]);
+  return rows[0].id;
+}
+
+export async function mergeOrganizationSettings(em: EntityManager, orgId: string, patch: Record<string, unknown>): Promise<void> {
+  await em.query(`UPDATE devops_organization SET settings = settings || $2::jsonb WHERE id = $1`, [orgId, JSON.stringify(patch)]);
+}
+
+/**
+ * Repositories of the organization. A row with the same full name created by a
+ * SARIF upload (GENERIC organization) is adopted, not duplicated: it moves to
+ * the GitHub organization together with its findings, events, pipelines and
+ * environments. A rename on GitHub (same node id) renames the row.
+ * Returns node id → repository id.
+ */
+export async function upsertRepositories(em: EntityManager, orgId: string, runId: string, repos: RepoRow[]): Promise<Map<string, string>> {
+  if (!repos.length) return new Map();
+  const ext = repos.map((r) => r.externalId);
+  const full = repos.map((r) => r.fullName);
+  // Renames: same GitHub node id, new name (unless the new name is already taken).
+  await em.query(
+    `UPDATE repository r SET full_name = v.full_name, name = split_part(v.full_name, '/', 2)
+     FROM unnest($2::text[], $3::text[]) v(ext, full_name)
+     WHERE r.organization_id = $1 AND r.external_id = v.ext AND r.full_name <> v.full_name
+       AND NOT EXISTS (SELECT 1 FROM repository o WHERE o.full_name = v.full_name)`, [orgId, ext, full]);
+  // Adoption: same full name (any case) under another organization.
+  const moved: { id: string }[] = await em.query(
+    `WITH m AS (
+       SELECT r.id, v.full_name FROM repository r JOIN unnest($2::text[]) v(full_name) ON lower(r.full_name) = lower(v.full_name)
+       JOIN devops_organization o ON o.id = r.organization_id
+       WHERE r.organization_id <> $1 AND o.provider = 'GENERIC'
+     )
+     UPDATE repository r SET organization_id = $1, full_name = m.full_name FROM m WHERE r.id = m.id RETURNING r.id`, [orgId, full]);
+  if (moved.length) {
+    const ids = moved.map((m) => m.id);
+    for (const table of ["finding", "finding_event", "pipeline", "environment", "deployment", "import_run"]) {
+      await em.query(`UPDATE ${table} SET organization_id = $1 WHERE repository_id = ANY($2::uuid[]) AND organization_id <> $1`, [orgId, ids]);
+    }
+  }
+  const rows: { id: string; external_id: string }[] = await em.query(
+    `INSERT INTO repository (organization_id, name, full_name, visibility, default_branch, archived, fork, url, pushed_at, external_id, source, last_sync_run_id, settings, gone_at)
+     SELECT $1, v.name, v.full_name, v.visibility, v.default_branch, v.archived, v.fork, v.url, v.pushed_at, v.ext, 'github', $2, v.settings, NULL
+     FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], $8::bool[], $9::text[], $10::timestamptz[], $11::text[], $12::jsonb[])
+       AS v(name, full_name, visibility, default_branch, archived, fork, url, pushed_at, ext, settings)
+     ON CONFLICT (full_name) DO UPDATE SET
+       organization_id = EXCLUDED.organization_id, name = EXCLUDED.name, visibility = EXCLUDED.visibility,
+       default_branch = EXCLUDED.default_branch, archived = EXCLUDED.archived, fork = EXCLUDED.fork, url = EXCLUDED.url,
+       pushed_at = EXCLUDED.pushed_at, external_id = EXCLUDED.external_id, source = 'github', last_sync_run_id = EXCLUDED.last_sync_run_id,
+       settings = repository.settings || EXCLUDED.settings, gone_at = NULL, updated_at = now()
+     WHERE repository.organization_id = EXCLUDED.organization_id
+     RETURNING id, external_id`,
+    [orgId, runId, repos.map((r) => r.name), full, repos.map((r) => r.visibility), repos.map((r) => r.defaultBranch),
+      repos.map((r) => r.archived), repos.map((r) => r.fork), repos.map((r) => r.url), repos.map((r) => r.pushedAt?.toISOString() ?? null),
+      ext, repos.map((r) => JSON.stringify(r.settings))]);
+  return new Map(rows.map((r) => [r.external_id, r.id]));
+}
+
+/** cleanup: only after a complete listing. Repositories no longer listed are marked gone (their findings stay). */
+export async function markGoneRepositories(em: EntityManager, orgId: string, runId: string, now: Date): Promise<number> {
+  const rows = await em.query(
+    `UPDATE repository SET gone_at = $3 WHERE organization_id = $1 AND source = 'github' AND gone_at IS NULL
+       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, now]);
+  return rows.length;
+}
+
+export async function mergeRepositorySettings(em: EntityManager, patches: { repoId: string; patch: Record<string, unknown> }[]): Promise<void> {
+  if (!patches.length) return;
+  await em.query(`UPDATE repository r SET settings = r.settings || v.patch, updated_at = now()
+    FROM unnest($1::uuid[], $2::jsonb[]) v(id, patch) WHERE r.id = v.id`,
+  [patches.map((p) => p.repoId), patches.map((p) => JSON.stringify(p.patch))]);
+}
+
+export interface PipelineRow { repoId: string; externalId: string; name: string; path: string; triggers: string[]; definition: Record<string, unknown>; url: string }
+
+/** Workflows of repositories whose workflow folder was read; the ones gone from it are deleted (cleanup, same scope). */
+export async function replacePipelines(em: EntityManager, orgId: string, runId: string, repoIds: string[], rows: PipelineRow[]): Promise<{ upserted: number; removed: number }> {
+  if (rows.length) {
+    await em.query(
+      `INSERT INTO pipeline (organization_id, repository_id, name, kind, definition_path, triggers, definition, external_id, url, last_sync_run_id)
+       SELECT $1, v.repo, v.name, 'GITHUB_WORKFLOW', v.path, ARRAY(SELECT jsonb_array_elements_text(v.triggers)), v.def, v.ext, v.url, $2
+       FROM unnest($3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::jsonb[], $8::text[], $9::text[]) AS v(repo, name, path, triggers, def, ext, url)
+       ON CONFLICT (organization_id, external_id) DO UPDATE SET repository_id = EXCLUDED.repository_id, name = EXCLUDED.name,
+         definition_path = EXCLUDED.definition_path, triggers = EXCLUDED.triggers, definition = EXCLUDED.definition, url = EXCLUDED.url,
+         last_sync_run_id = EXCLUDED.last_sync_run_id, updated_at = now()`,
+      [orgId, runId, rows.map((r) => r.repoId), rows.map((r) => r.name), rows.map((r) => r.path), rows.map((r) => JSON.stringify(r.triggers)),
+        rows.map((r) => JSON.stringify(r.definition)), rows.map((r) => r.externalId), rows.map((r) => r.url)]);
+  }
+  const removed = repoIds.length ? await em.query(
+    `DELETE FROM pipeline WHERE organization_id = $1 AND repository_id = ANY($3::uuid[]) AND kind = 'GITHUB_WORKFLOW'
+       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, repoIds]) : [];
+  return { upserted: rows.length, removed: removed.length };
+}
+
+export interface EnvironmentLoad { repoId: string; complete: boolean; environments: EnvironmentRow[]; deployments: DeploymentRow[] }
+
+/**
+ * Environments and deployments. An environment no longer listed (complete
+ * list only) is removed with its deployments, unless a cloud resource link
+ * still points at it. Deployments are history: never removed here.
+ */
+export async function upsertEnvironments(em: EntityManager, orgId: string, loads: EnvironmentLoad[]): Promise<{ environments: number; deployments: number }> {
+  const envs = loads.flatMap((l) => l.environments.map((e) => ({ ...e, repoId: l.repoId })));
+  const ids = new Map<string, string>();
+  if (envs.length) {
+    const rows: { id: string; external_id: string }[] = await em.query(
+      `INSERT INTO environment (organization_id, repository_id, name, production, protection_rules, external_id)
+       SELECT $1, v.repo, v.name, v.prod, v.rules, v.ext
+       FROM unnest($2::uuid[], $3::text[], $4::bool[], $5::jsonb[], $6::text[]) AS v(repo, name, prod, rules, ext)
+       ON CONFLICT (organization_id, external_id) DO UPDATE SET repository_id = EXCLUDED.repository_id, name = EXCLUDED.name,
+         production = EXCLUDED.production, protection_rules = COALESCE(EXCLUDED.protection_rules, environment.protection_rules)
+       RETURNING id, external_id`,
+      [orgId, envs.map((e) => e.repoId), envs.map((e) => e.name), envs.map((e) => e.production),
+        envs.map((e) => (e.protectionRules ? JSON.stringify(e.protectionRules) : null)), envs.map((e) => e.externalId)]);
+    for (const r of rows) ids.set(r.external_id, r.id);
+  }
+  for (const l of loads.filter((x) => x.complete)) {
+    const keep = l.environments.map((e) => e.externalId);
+    const gone: { id: string }[] = await em.query(
+      `SELECT e.id FROM environment e WHERE e.organization_id = $1 AND e.repository_id = $2 AND e.external_id LIKE 'gh-env:%'
+         AND NOT (e.external_id = ANY($3::text[])) AND NOT EXISTS (SELECT 1 FROM resource_link rl WHERE rl.environment_id = e.id)`, [orgId, l.repoId, keep]);
+    if (gone.length) {
+      const g = gone.map((x) => x.id);
+      await em.query(`DELETE FROM deployment WHERE environment_id = ANY($1::uuid[])`, [g]);
+      await em.query(`DELETE FROM environment WHERE id = ANY($1::uuid[])`, [g]);
+    }
+  }
+  const deps = loads.flatMap((l) => l.deployments.filter((d) => ids.has(d.environmentExternalId)).map((d) => ({ ...d, repoId: l.repoId, envId: ids.get(d.environmentExternalId)! })));
+  if (deps.length) {
+    await em.query(
+      `INSERT INTO deployment (organization_id, environment_id, repository_id, commit_sha, ref, state, deployed_at, external_id)
+       SELECT $1, v.env, v.repo, v.sha, v.ref, v.state, v.at, v.ext
+       FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[]) AS v(env, repo, sha, ref, state, at, ext)
+       ON CONFLICT (organization_id, external_id) DO UPDATE SET environment_id = EXCLUDED.environment_id, state = EXCLUDED.state,
+         commit_sha = EXCLUDED.commit_sha, ref = EXCLUDED.ref, deployed_at = EXCLUDED.deployed_at`,
+      [orgId, deps.map((d) => d.envId), deps.map((d) => d.repoId), deps.map((d) => d.commitSha), deps.map((d) => d.ref), deps.map((d) => d.state),
+        deps.map((d) => d.deployedAt.toISOString()), deps.map((d) => d.externalId)]);
+  }
+  return { environments: envs.length, deployments: deps.length };
+}
