@@ -44,13 +44,18 @@ export async function startApp(config: Config, options: { schema?: string; logge
     const port = (http.server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const scheduler = new Scheduler(logger);
-    if (config.scheduler) for (const job of deriveJobs(db.dataSource, services)) scheduler.add(job);
+    if (config.scheduler) {
+      for (const job of deriveJobs(db.dataSource, services)) scheduler.add(job);
+      await services.sync.attachScheduler(scheduler);
+    }
     let stopping: Promise<void> | undefined;
     return {
       url, port, db, services, http, logger, adminToken, scheduler,
       stop() {
         stopping ??= (async () => {
           scheduler.stop();
+          // Running syncs record what they did before the database closes.
+          await services.sync.stop();
           await h.close();
           logger.debug("http server closed");
           await db.close();

@@ -23,3 +23,10 @@ export const syncRuns = new client.Counter({
 export const subscriptions = new client.Gauge({
   name: "posturegraph_subscriptions", help: "Open GraphQL subscriptions.", registers: [registry],
 });
+export const syncRequests = new client.Counter({
+  name: "posturegraph_sync_requests_total", help: "Requests connectors made to their provider, by provider and API.", labelNames: ["provider", "api"], registers: [registry],
+});
+export const syncDuration = new client.Histogram({
+  name: "posturegraph_sync_run_duration_seconds", help: "Connector sync run duration by provider.", labelNames: ["provider"],
+  buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600], registers: [registry],
+});

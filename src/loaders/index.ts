@@ -77,6 +77,14 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
       const ctx = await services.priority.context(ds.manager, [], [...cves]);
       return cves.map((c) => ctx.intel.get(c) ?? null);
     }),
+    /** The latest sync run of each connector. */
+    lastSyncRunByConnector: new DataLoader<string, SyncRun | null>(async (ids) => {
+      const rows = await ds.getRepository(SyncRun).createQueryBuilder("s")
+        .where("s.id IN (SELECT DISTINCT ON (connector_id) id FROM sync_run WHERE connector_id = ANY(:ids::uuid[]) ORDER BY connector_id, started_at DESC)", { ids: [...ids] })
+        .getMany();
+      const map = new Map(rows.map((r) => [r.connectorId, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
     /** Cloud resources linked to a repository (IaC tags, deployments, images). */
     resourcesByRepository: new DataLoader<string, CloudResource[]>(async (ids) => {
       const qb = ds.getRepository(CloudResource).createQueryBuilder("c")

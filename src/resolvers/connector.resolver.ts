@@ -1,4 +1,4 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Query, Resolver, Root } from "type-graphql";
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Context } from "../common/context";
 import { Scope } from "../common/types";
 import { expectId } from "../common/ids";
@@ -6,6 +6,7 @@ import { ConnectionResult } from "../common/pagination";
 import { Connector, DevOpsOrganization, ImportRun, Repository, SyncRun } from "../entities";
 import { PageArgsType } from "./types/common.args";
 import { ConnectorConnection, ImportRunConnection, SyncRunConnection } from "./types/connections";
+import { CreateConnectorInput, UpdateConnectorInput } from "./types/connector.inputs";
 
 @Resolver(() => Connector)
 export class ConnectorResolver {
@@ -25,6 +26,35 @@ export class ConnectorResolver {
   @Query(() => ImportRunConnection, { description: "SARIF and CycloneDX uploads, newest first." })
   importRuns(@Arg("repository", () => ID, { nullable: true }) repository: string | undefined, @Args() page: PageArgsType, @Ctx() ctx: Context): Promise<ConnectionResult<ImportRun>> {
     return ctx.services.inventory.importRuns(ctx.access, repository ? expectId(repository, "Repository", "repository") : null, page);
+  }
+
+  @Authorized(Scope.ADMIN)
+  @Mutation(() => Connector, { description: "Creates a connector. Credentials are sealed at rest and never returned." })
+  createConnector(@Arg("input", () => CreateConnectorInput) input: CreateConnectorInput, @Ctx() ctx: Context): Promise<Connector> {
+    return ctx.services.connectors.create(input);
+  }
+
+  @Authorized(Scope.ADMIN)
+  @Mutation(() => Connector, { description: "Changes a connector's URL, credentials, schedule or enabled flag." })
+  updateConnector(@Arg("input", () => UpdateConnectorInput) input: UpdateConnectorInput, @Ctx() ctx: Context): Promise<Connector> {
+    return ctx.services.connectors.update(expectId(input.id, "Connector", "input.id"), input);
+  }
+
+  @Authorized(Scope.ADMIN)
+  @Mutation(() => Boolean, { description: "Deletes a connector and its run history; the data it synced stays." })
+  deleteConnector(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.services.connectors.delete(expectId(id, "Connector", "id"));
+  }
+
+  @Authorized(Scope.ADMIN)
+  @Mutation(() => SyncRun, { description: "Starts a sync now and returns it RUNNING (or the run already in progress); poll syncRuns for the outcome." })
+  triggerSync(@Arg("connectorId", () => ID) connectorId: string, @Ctx() ctx: Context): Promise<SyncRun> {
+    return ctx.services.connectors.trigger(expectId(connectorId, "Connector", "connectorId"));
+  }
+
+  @FieldResolver(() => SyncRun, { nullable: true, description: "The latest sync run." })
+  lastSyncRun(@Root() c: Connector, @Ctx() ctx: Context): Promise<SyncRun | null> {
+    return ctx.loaders.lastSyncRunByConnector.load(c.id);
   }
 
   @FieldResolver(() => DevOpsOrganization, { nullable: true })

@@ -9,20 +9,26 @@ import { loadSecretKey, SecretBox } from "../common/crypto";
 import { PriorityService } from "./priority.service";
 import { FindingStore } from "./finding-store";
 import { IngestService } from "./ingest.service";
+import { ConnectorService } from "./connector.service";
+import { SyncService } from "../sync/sync.service";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const priority = new PriorityService(ds);
   const findingStore = new FindingStore(priority);
+  const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
+  const sync = new SyncService(ds, secrets, findingStore, logger);
   return {
     priority,
     findingStore,
+    sync,
+    connectors: new ConnectorService(ds, secrets, sync),
     ingest: new IngestService(ds, findingStore, logger),
     findings: new FindingQueryService(ds, config.maxPageSize),
     inventory: new InventoryService(ds, config.maxPageSize),
     summary: new SummaryService(ds),
     tokens: new TokenService(ds),
-    secrets: new SecretBox(loadSecretKey(config.secretKey, config.dataDir)),
+    secrets,
     logger,
   };
 }

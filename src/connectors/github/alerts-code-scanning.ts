@@ -49,6 +49,6 @@ export function codeScanningFinding(a: CodeScanningAlertRaw): FindingInput {
 export function codeScanningRule(a: CodeScanningAlertRaw): RuleRecord {
   return {
     tool: a.tool.name, ruleId: a.rule.id, name: a.rule.name ?? null, shortDescription: a.rule.description ?? null, fullDescription: a.rule.full_description ?? null,
-    helpText: null, helpUri: a.rule.help_uri ?? null, tags: a.rule.tags ?? [], securitySeverity: SCORE[a.rule.security_severity_level ?? ""] ?? null, defaultLevel: a.rule.severity ?? null,
+    helpText: null, helpUri: a.rule.help_uri ?? null, tags: a.rule.tags ?? [], securitySeverity: SCORE[a.rule.security_severity_level ?? ""] ?? null,
   };
 }

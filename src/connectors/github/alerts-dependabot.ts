@@ -147,5 +147,5 @@ export function dependabotFinding(a: DependabotAlertRaw, cwes: string[]): Findin
 export function dependabotRule(a: DependabotAlertRaw): RuleRecord | null {
   const adv = a.securityAdvisory;
   if (!adv) return null;
-  return { tool: "dependabot", ruleId: adv.ghsaId, name: adv.summary, shortDescription: adv.summary, fullDescription: null, helpText: null, helpUri: adv.permalink, tags: ["security", "dependency"], securitySeverity: adv.cvssSeverities?.cvssV3?.score || null, defaultLevel: null };
+  return { tool: "dependabot", ruleId: adv.ghsaId, name: adv.summary, shortDescription: adv.summary, fullDescription: null, helpText: null, helpUri: adv.permalink, tags: ["security", "dependency"], securitySeverity: adv.cvssSeverities?.cvssV3?.score || null };
 }

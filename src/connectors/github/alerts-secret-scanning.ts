@@ -47,5 +47,5 @@ export function secretScanningFinding(a: SecretScanningAlertRaw): FindingInput {
 
 export function secretScanningRule(a: SecretScanningAlertRaw): RuleRecord {
   const label = a.secret_type_display_name || a.secret_type;
-  return { tool: "github-secret-scanning", ruleId: a.secret_type, name: label, shortDescription: `Exposed ${label}`, fullDescription: null, helpText: null, helpUri: null, tags: ["security", "secret"], securitySeverity: null, defaultLevel: null };
+  return { tool: "github-secret-scanning", ruleId: a.secret_type, name: label, shortDescription: `Exposed ${label}`, fullDescription: null, helpText: null, helpUri: null, tags: ["security", "secret"], securitySeverity: null };
 }
