@@ -1,4 +1,5 @@
 import type { DataSource } from "typeorm";
+import { returned } from "../connectors/github/load-inventory";
 
 /**
  * A connector's sync lease: a row-level claim (connector.lease_owner /
@@ -15,9 +16,9 @@ export class SyncLease {
     return this.ds.transaction(async (em) => {
       const [{ locked }] = await em.query(`SELECT pg_try_advisory_xact_lock(hashtext('posturegraph:connector-sync'), hashtext($1)) AS locked`, [connectorId]);
       if (!locked) return false;
-      const rows = await em.query(
+      const rows = returned(await em.query(
         `UPDATE connector SET lease_owner = $2, lease_until = now() + ($3 || ' milliseconds')::interval
-         WHERE id = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING id`, [connectorId, this.owner, String(this.ttlMs)]);
+         WHERE id = $1 AND (lease_until IS NULL OR lease_until < now()) RETURNING id`, [connectorId, this.owner, String(this.ttlMs)]));
       return rows.length === 1;
     });
   }

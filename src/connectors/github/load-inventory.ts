@@ -38,13 +38,13 @@ export async function upsertRepositories(em: EntityManager, orgId: string, runId
      WHERE r.organization_id = $1 AND r.external_id = v.ext AND r.full_name <> v.full_name
        AND NOT EXISTS (SELECT 1 FROM repository o WHERE o.full_name = v.full_name)`, [orgId, ext, full]);
   // Adoption: same full name (any case) under another organization.
-  const moved: { id: string }[] = await em.query(
+  const moved = returned<{ id: string }>(await em.query(
     `WITH m AS (
        SELECT r.id, v.full_name FROM repository r JOIN unnest($2::text[]) v(full_name) ON lower(r.full_name) = lower(v.full_name)
        JOIN devops_organization o ON o.id = r.organization_id
        WHERE r.organization_id <> $1 AND o.provider = 'GENERIC'
      )
-     UPDATE repository r SET organization_id = $1, full_name = m.full_name FROM m WHERE r.id = m.id RETURNING r.id`, [orgId, full]);
+     UPDATE repository r SET organization_id = $1, full_name = m.full_name FROM m WHERE r.id = m.id RETURNING r.id`, [orgId, full]));
   if (moved.length) {
     const ids = moved.map((m) => m.id);
     for (const table of ["finding", "finding_event", "pipeline", "environment", "deployment", "import_run"]) {
@@ -71,9 +71,9 @@ export async function upsertRepositories(em: EntityManager, orgId: string, runId
 
 /** cleanup: only after a complete listing. Repositories no longer listed are marked gone (their findings stay). */
 export async function markGoneRepositories(em: EntityManager, orgId: string, runId: string, now: Date): Promise<number> {
-  const rows = await em.query(
+  const rows = returned(await em.query(
     `UPDATE repository SET gone_at = $3 WHERE organization_id = $1 AND source = 'github' AND gone_at IS NULL
-       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, now]);
+       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, now]));
   return rows.length;
 }
 
@@ -99,9 +99,9 @@ export async function replacePipelines(em: EntityManager, orgId: string, runId: 
       [orgId, runId, rows.map((r) => r.repoId), rows.map((r) => r.name), rows.map((r) => r.path), rows.map((r) => JSON.stringify(r.triggers)),
         rows.map((r) => JSON.stringify(r.definition)), rows.map((r) => r.externalId), rows.map((r) => r.url)]);
   }
-  const removed = repoIds.length ? await em.query(
+  const removed = repoIds.length ? returned(await em.query(
     `DELETE FROM pipeline WHERE organization_id = $1 AND repository_id = ANY($3::uuid[]) AND kind = 'GITHUB_WORKFLOW'
-       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, repoIds]) : [];
+       AND last_sync_run_id IS DISTINCT FROM $2 RETURNING id`, [orgId, runId, repoIds])) : [];
   return { upserted: rows.length, removed: removed.length };
 }
 
@@ -150,4 +150,10 @@ export async function upsertEnvironments(em: EntityManager, orgId: string, loads
         deps.map((d) => d.deployedAt.toISOString()), deps.map((d) => d.externalId)]);
   }
   return { environments: envs.length, deployments: deps.length };
+}
+
+/** Rows of an UPDATE/DELETE … RETURNING: TypeORM's postgres driver answers those with [rows, affected]. */
+export function returned<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === "number") return result[0] as T[];
+  return result as T[];
 }
