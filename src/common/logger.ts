@@ -18,8 +18,10 @@ export const REDACT_PATHS = [
   "headers.authorization",
 ];
 
-export function createLogger(level = "info"): Logger {
-  return pino({ level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: undefined });
+/** `destination`: where lines go (stdout by default; tests capture them to check nothing secret is logged). */
+export function createLogger(level = "info", destination?: pino.DestinationStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: "[redacted]" }, base: undefined };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

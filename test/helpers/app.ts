@@ -19,7 +19,7 @@ export interface TestApp extends App {
  * Starts the whole server on a random port, on a fresh embedded database, or
  * (with TEST_DATABASE_URL) on a fresh schema of that PostgreSQL server.
  */
-export async function startTestApp(overrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, options: { logDestination?: { write(line: string): void } } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgr-test-"));
   const serverUrl = process.env.TEST_DATABASE_URL;
   const schema = serverUrl ? `t_${crypto.randomBytes(6).toString("hex")}` : undefined;
@@ -33,7 +33,7 @@ export async function startTestApp(overrides: Partial<Config> = {}): Promise<Tes
     secretKey: crypto.randomBytes(32).toString("base64"),
     ...overrides,
   };
-  const app = await startApp(config, { schema, logger: createLogger(config.logLevel) });
+  const app = await startApp(config, { schema, logger: createLogger(config.logLevel, options.logDestination) });
   const token = fs.readFileSync(path.join(dataDir, "admin-token"), "utf8").trim();
   const stop = app.stop.bind(app);
   const testApp: TestApp = Object.assign(app, {

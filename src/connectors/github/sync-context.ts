@@ -10,6 +10,7 @@ export interface GitHubState {
   /** Per repository node id: the change signals last synced completely (d: details, a: Dependabot alerts). */
   repos: Record<string, { d?: string; a?: string }>;
   detailsFullAt?: string;
+  orgSettingsAt?: string;
   dependabotFullAt?: string;
   codeScanning?: AlertCursor;
   secretScanning?: AlertCursor;
@@ -25,9 +26,11 @@ export interface SyncOptions {
   chunkSize: number;
   /** Everything is re-read at least this often, whatever the change signals say. */
   fullRefreshMs: number;
+  /** Organization settings are re-read this often (five REST calls; they change rarely). */
+  orgSettingsRefreshMs: number;
 }
 
-export const DEFAULT_SYNC_OPTIONS: SyncOptions = { detailBatchSize: 50, dependabotBatchSize: 25, chunkSize: 250, fullRefreshMs: 24 * 3600_000 };
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = { detailBatchSize: 50, dependabotBatchSize: 25, chunkSize: 250, fullRefreshMs: 24 * 3600_000, orgSettingsRefreshMs: 3 * 3600_000 };
 
 /** One run: the client, where it writes, what it counted and what it could not do. */
 export class SyncContext {
@@ -61,7 +64,7 @@ export class SyncContext {
     this.log.warn({ scope, error: describe(err) }, "github sync: scope skipped, its data left untouched");
   }
 
-  due(at: string | undefined): boolean {
-    return !at || this.now.getTime() - Date.parse(at) >= this.options.fullRefreshMs;
+  due(at: string | undefined, everyMs = this.options.fullRefreshMs): boolean {
+    return !at || this.now.getTime() - Date.parse(at) >= everyMs;
   }
 }

@@ -101,12 +101,15 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
 }
 
 async function syncOrgSettings(ctx: SyncContext, org: NonNullable<Awaited<ReturnType<typeof listRepositories>>["org"]>): Promise<void> {
+  if (!ctx.due(ctx.state.orgSettingsAt, ctx.options.orgSettingsRefreshMs)) { ctx.add("organizationSettingsSkippedFresh"); return; }
   const etags = (ctx.state.etags ??= {});
+  const before = ctx.errors.length;
   const patch = await fetchOrgSettings(ctx.client, ctx.org, org, etags, (e) => ctx.skip("organization settings", new Error(e)));
   const rows: { settings: Record<string, unknown> }[] = await ctx.ds.query(`SELECT settings FROM devops_organization WHERE id = $1`, [ctx.orgId]);
   const current = (rows[0]?.settings?.github as Record<string, unknown> | undefined) ?? {};
   await ctx.ds.transaction((em) => mergeOrganizationSettings(em, ctx.orgId, { github: { ...current, ...patch, readAt: ctx.now.toISOString() } }));
   ctx.add("organizationSettings", Object.keys(patch).length);
+  if (ctx.errors.length === before) ctx.state.orgSettingsAt = ctx.now.toISOString();
 }
 
 function requestCounts(client: GitHubClient): Record<string, number> {
