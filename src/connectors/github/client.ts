@@ -178,6 +178,8 @@ export class GitHubClient {
         this.stats.waitedMs += d.waitMs;
         this.o.log?.warn({ kind, resource, reason: d.reason, waitMs: d.waitMs }, "github: waiting before a retry");
         await this.sleep(d.waitMs, this.o.signal);
+        // Waited until the reset (or as told): the last budget seen is stale now.
+        if (d.kind === "rate-limit") this.budgets.delete(kind);
         continue;
       }
       if (d.action === "stop") {

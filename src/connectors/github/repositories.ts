@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import type { GitHubClient } from "./client";
 import { GqlError } from "./client";
+import { describe, stopsRun } from "./errors";
 
 /** Organization repositories, 100 a page, with cheap change signals for incremental runs. */
 export const ORG_REPOS_QUERY = `
@@ -93,11 +94,13 @@ export interface RepoListing {
   /** Every page was read: only then may repositories missing from it be marked gone. */
   complete: boolean;
   errors: string[];
+  /** Set when a rate-limit stop (or shutdown) ended the listing: no further request may be made. */
+  stopped: string | null;
 }
 
 /** get: pages through the organization's repositories. Throws when the organization itself cannot be read. */
 export async function listRepositories(client: GitHubClient, org: string, onError: (e: unknown) => void): Promise<RepoListing> {
-  const out: RepoListing = { org: null, repos: [], complete: false, errors: [] };
+  const out: RepoListing = { org: null, repos: [], complete: false, errors: [], stopped: null };
   let cursor: string | null = null;
   let rulesetsSignal = "";
   for (let page = 0; ; page++) {
@@ -106,7 +109,8 @@ export async function listRepositories(client: GitHubClient, org: string, onErro
       res = await client.graphql<OrgReposData>("repositories", ORG_REPOS_QUERY, { org, cursor, withOrg: page === 0 });
     } catch (err) {
       if (page === 0) throw err;
-      onError(err);
+      if (stopsRun(err)) out.stopped = describe(err);
+      else onError(err);
       return out;
     }
     const o = res.data?.organization;

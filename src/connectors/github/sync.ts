@@ -80,7 +80,11 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
     ["secret scanning alerts", () => syncSecretScanning(ctx, repos, repoIds)],
     ["organization settings", () => syncOrgSettings(ctx, org)],
   ];
-  for (let i = 0; i < phases.length; i++) {
+  if (listing.stopped) {
+    ctx.stopReason = listing.stopped;
+    ctx.errors.push(`stopped while listing repositories: ${listing.stopped}; skipped: ${phases.map((p) => p[0]).join(", ")} (the next run continues)`);
+  }
+  for (let i = 0; i < phases.length && !ctx.stopReason; i++) {
     const [name, phase] = phases[i];
     try {
       await phase();
