@@ -18,7 +18,7 @@ export async function createGitHubConnector(app: TestApp, fake: FakeGitHub, extr
 }
 
 /** triggerSync, then polls syncRuns until the run is no longer RUNNING. */
-export async function syncOnce(app: TestApp, connectorId: string): Promise<any> {
+export async function syncOnce(app: TestApp, connectorId: string, pollMs = 50): Promise<any> {
   const t = await app.gql(TRIGGER, { id: connectorId });
   if (t.body.errors) throw new Error(JSON.stringify(t.body.errors));
   const runId = t.body.data.triggerSync.id;
@@ -26,7 +26,7 @@ export async function syncOnce(app: TestApp, connectorId: string): Promise<any> 
     const r = await app.gql(RUNS, { id: connectorId });
     const run = r.body.data.syncRuns.nodes.find((n: any) => n.id === runId);
     if (run && run.status !== "RUNNING") return run;
-    await new Promise((res) => setTimeout(res, 50));
+    await new Promise((res) => setTimeout(res, pollMs));
   }
   throw new Error("sync did not finish");
 }

@@ -86,8 +86,10 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
   }
   for (let i = 0; i < phases.length && !ctx.stopReason; i++) {
     const [name, phase] = phases[i];
+    const started = Date.now();
     try {
       await phase();
+      ctx.add(`ms.${name.replace(/ /g, "-")}`, Date.now() - started);
     } catch (err) {
       if (!stopsRun(err)) { ctx.errors.push(`${name}: ${describe(err)}`); continue; }
       ctx.stopReason = describe(err);

@@ -154,9 +154,9 @@ export function generateOrg(o: FakeOptions): FakeOrg {
   }
   const live = org.repos.filter((x) => !x.isEmpty);
   const dep = o.dependabotAlerts ?? o.repos * 2;
+  const alertable = live.filter((x) => x.hasVulnerabilityAlertsEnabled);
   for (let n = 0; n < dep; n++) {
-    const repo = live[Math.floor(r() * r() * live.length)];
-    if (!repo.hasVulnerabilityAlertsEnabled) continue;
+    const repo = alertable[Math.floor(r() * r() * alertable.length)];
     const adv = pick(advisories);
     const state = pick(["OPEN", "OPEN", "OPEN", "FIXED", "DISMISSED"]);
     repo.vulnerabilityAlerts.push(dependabotAlert(repo.vulnerabilityAlerts.length + 1, adv, state, pick(["RUNTIME", "DEVELOPMENT"])));
