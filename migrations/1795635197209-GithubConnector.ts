@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class GithubConnector1795634200871 implements MigrationInterface {
-  name = "GithubConnector1795634200871";
+export class GithubConnector1795635197209 implements MigrationInterface {
+  name = "GithubConnector1795635197209";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("ALTER TABLE \"connector\" ADD \"lease_owner\" character varying");
