@@ -28,8 +28,9 @@ export class Location {
 @Index("ix_finding_state_last_seen", ["state", "lastSeenAt", "id"])
 @Index("ix_finding_repo_state_priority", ["repositoryId", "state", "priorityScore", "id"])
 @Index("ix_finding_org_state_priority", ["organizationId", "state", "priorityScore", "id"])
-@Index("ix_finding_owner", ["owner"])
-@Index("ix_finding_vulnerability", ["vulnerabilityId"])
+// Partial: most findings have neither, and every index costs each insert.
+@Index("ix_finding_owner", ["owner"], { where: "owner IS NOT NULL" })
+@Index("ix_finding_vulnerability", ["vulnerabilityId"], { where: "vulnerability_id IS NOT NULL" })
 export class Finding implements Node {
   @PrimaryGeneratedColumn("uuid") id: string;
   @Field(() => ID, { name: "id" }) get nodeId(): string { return toGlobalId("Finding", this.id); }

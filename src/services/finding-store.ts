@@ -95,7 +95,12 @@ export class FindingStore {
       const detailsChanged = JSON.stringify(prev.details ?? {}) !== JSON.stringify(next.details ?? {});
       const transition = next.state !== prev.state ? next.state : null;
       if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion) {
-        touched.push(prev.id); result.unchanged++;
+        result.unchanged++;
+        // Nothing material moved, but the clock (SLA) or the context may have moved the score.
+        const p = this.priority.compute({ ...prev, repositoryId: scope.repositoryId }, ctx, policy, now);
+        if (p.score === prev.priorityScore && p.level === prev.priorityLevel) { touched.push(prev.id); continue; }
+        updates.push({ ...prev, priorityScore: p.score, priorityLevel: p.level });
+        if (p.level !== prev.priorityLevel) ev(prev.id, FindingEventType.PRIORITY_CHANGED, { from: { score: prev.priorityScore, level: prev.priorityLevel }, to: { score: p.score, level: p.level } });
         continue;
       }
       if (changes.includes("severity")) next.dueAt = slaDueAt(next.severity, prev.firstSeenAt, policy);
@@ -118,8 +123,6 @@ export class FindingStore {
     for (const w of pendingCreated) ev(created.get(w.fingerprint)!, FindingEventType.CREATED, { state: w.state, severity: w.severity, category: w.category });
     await updateFindings(em, updates, now);
     await touchFindings(em, touched, now);
-    // A re-sighting changes nothing material, but the clock may have moved its SLA factor.
-    if (touched.length) await this.priority.recompute(em, { findingIds: touched }, now);
     await fixFindings(em, toFix, now);
     await appendEvents(em, events, now);
     return result;
