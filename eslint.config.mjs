@@ -14,4 +14,6 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Plain Node scripts (not compiled): Node's globals.
+  { files: ["**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly" } } },
 );

@@ -58,6 +58,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
           await services.sync.stop();
           await h.close();
           logger.debug("http server closed");
+          await services.audit.flush();
           await db.close();
           logger.debug("database closed");
         })();

@@ -1,4 +1,5 @@
 import { Scope } from "./types";
+import { ForbiddenError } from "./errors";
 
 /** Who is calling: resolved from the bearer token once per request or WebSocket connection. */
 export interface AuthInfo {
@@ -24,4 +25,13 @@ export function hasScope(auth: AuthInfo | null | undefined, scope: Scope): boole
 export function canSee(access: AccessScope, orgId: string | null | undefined): boolean {
   if (access.organizationIds === null) return true;
   return !!orgId && access.organizationIds.includes(orgId);
+}
+
+/**
+ * Objects that belong to no organization (the audit log, every token) are for
+ * unrestricted admins only: an organization-limited admin would otherwise see
+ * the other organizations' activity.
+ */
+export function requireUnrestricted(auth: AuthInfo): void {
+  if (auth.organizationIds !== null) throw new ForbiddenError("This needs a token that is not limited to some organizations");
 }

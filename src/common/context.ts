@@ -14,9 +14,16 @@ export interface Context {
   config: Config;
   requestId: string;
   log: Logger;
+  /** Where the request came from (audit log). */
+  remoteAddress: string | null;
+  /** Root fields this request used that needed the admin scope (noted by the auth checker, read by the audit plugin). */
+  adminFields: string[];
 }
 
-export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger): Context {
+export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger, remoteAddress: string | null = null): Context {
   const access: AccessScope = { organizationIds: auth.organizationIds };
-  return { auth, access, loaders: createLoaders(ds, access, services), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }) };
+  return {
+    auth, access, loaders: createLoaders(ds, access, services), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }),
+    remoteAddress, adminFields: [],
+  };
 }

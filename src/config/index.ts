@@ -27,6 +27,40 @@ export interface Config {
   postureToken?: string;
   /** Run scheduled connectors and derive tasks (off in tests). */
   scheduler: boolean;
+  /** GraphQL query limits, checked before execution (docs/security.md). */
+  limits: QueryLimits;
+  /** Who may introspect: "admin" (tokens with the admin scope), "open" (every token), "off" (nobody). */
+  introspection: "admin" | "open" | "off";
+  /** Origins allowed to open a WebSocket; null: requests without Origin and same-host origins only. */
+  allowedOrigins: string[] | null;
+  rateLimit: RateLimits;
+  /** Largest WebSocket message, bytes. */
+  wsMaxPayload: number;
+  /** Audit writes are batched: flushed at this many entries or after this many ms. */
+  auditFlushMs: number;
+}
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Parser token limit: a document over it is abandoned while parsing. */
+  maxTokens: number;
+  /** Times one response key may repeat in one selection set. */
+  maxFieldDuplicates: number;
+  /** Estimated cost (fields × the `first`/`last` of enclosing lists). */
+  maxCost: number;
+  /** Execution time after which unresolved fields fail, ms. */
+  executionTimeoutMs: number;
+}
+
+export interface RateLimits {
+  /** Requests per token per minute (HTTP requests and WebSocket subscriptions). */
+  requestsPerMinute: number;
+  /** Summed query cost per token per minute. */
+  costPerMinute: number;
+  /** Failed authentication attempts per remote address per minute. */
+  authFailuresPerMinute: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -34,6 +68,12 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
+  if (value === undefined || value === "") return fallback;
+  if (!(allowed as readonly string[]).includes(value)) throw new Error(`${name} must be one of ${allowed.join(", ")}, got "${value}"`);
+  return value as T;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
@@ -56,5 +96,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     postureUrl: env.POSTURE_URL || undefined,
     postureToken: env.POSTURE_TOKEN || undefined,
     scheduler: env.SCHEDULER !== "off",
+    limits: {
+      maxDepth: int(env.MAX_QUERY_DEPTH, 10, "MAX_QUERY_DEPTH"),
+      maxAliases: int(env.MAX_QUERY_ALIASES, 30, "MAX_QUERY_ALIASES"),
+      maxDirectives: int(env.MAX_QUERY_DIRECTIVES, 50, "MAX_QUERY_DIRECTIVES"),
+      maxTokens: int(env.MAX_QUERY_TOKENS, 2000, "MAX_QUERY_TOKENS"),
+      maxFieldDuplicates: int(env.MAX_FIELD_DUPLICATES, 5, "MAX_FIELD_DUPLICATES"),
+      maxCost: int(env.MAX_QUERY_COST, 20000, "MAX_QUERY_COST"),
+      executionTimeoutMs: int(env.EXECUTION_TIMEOUT_MS, 10_000, "EXECUTION_TIMEOUT_MS"),
+    },
+    introspection: oneOf(env.INTROSPECTION, ["admin", "open", "off"] as const, "admin", "INTROSPECTION"),
+    allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : null,
+    rateLimit: {
+      requestsPerMinute: int(env.RATE_LIMIT_REQUESTS, 600, "RATE_LIMIT_REQUESTS"),
+      costPerMinute: int(env.RATE_LIMIT_COST, 200_000, "RATE_LIMIT_COST"),
+      authFailuresPerMinute: int(env.RATE_LIMIT_AUTH_FAILURES, 20, "RATE_LIMIT_AUTH_FAILURES"),
+    },
+    wsMaxPayload: int(env.WS_MAX_PAYLOAD, 64 * 1024, "WS_MAX_PAYLOAD"),
+    auditFlushMs: int(env.AUDIT_FLUSH_MS, 200, "AUDIT_FLUSH_MS"),
   };
 }

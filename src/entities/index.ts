@@ -1,4 +1,5 @@
 import { ApiToken } from "./api-token.entity";
+import { AuditEntry } from "./audit-log.entity";
 import { CloudResource } from "./cloud-resource.entity";
 import { Connector } from "./connector.entity";
 import { Deployment } from "./deployment.entity";
@@ -18,11 +19,11 @@ import { VulnerabilityIntel } from "./vulnerability-intel.entity";
 import { PriorityPolicyRow } from "./priority-policy.entity";
 
 export {
-  ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
+  ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
 };
 
 export const ENTITIES = [
-  ApiToken, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
+  ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
 ];

@@ -12,8 +12,10 @@ import { RESOLVERS } from "../resolvers";
  * the one place that checks them. @Authorized() with no scope needs only a
  * valid token.
  */
-export const authChecker: AuthChecker<Context, Scope> = ({ context }, scopes) => {
+export const authChecker: AuthChecker<Context, Scope> = ({ context, info }, scopes) => {
   if (!context.auth) throw new UnauthenticatedError();
+  // Admin actions are audited, attempts included (audit.plugin.ts).
+  if (scopes.includes(Scope.ADMIN) && !info.path.prev && !context.adminFields.includes(info.fieldName)) context.adminFields.push(info.fieldName);
   const missing = scopes.filter((s) => !context.auth.scopes.includes(s));
   if (missing.length) throw new ForbiddenError(`This token lacks the ${missing.map((s) => s.toLowerCase()).join(", ")} scope`);
   return true;

@@ -2,6 +2,8 @@ import crypto from "node:crypto";
 import { NextFunction, Request, Response } from "express";
 import { AuthInfo } from "../common/auth";
 import { TokenService } from "../services/token.service";
+import { RateLimiter } from "../common/rate-limiter";
+import { tooMany } from "./rate-limit";
 
 declare module "express-serve-static-core" {
   interface Request { auth?: AuthInfo; requestId: string }
@@ -13,13 +15,24 @@ export function bearerToken(header: string | undefined): string | null {
   return m ? m[1] : null;
 }
 
-/** Every route behind this needs a valid bearer token; otherwise 401 and nothing runs. */
-export function requireToken(tokens: TokenService) {
+/**
+ * Every route behind this needs a valid bearer token; otherwise 401 and
+ * nothing runs. An address that presented too many bad tokens gets 429 before
+ * any lookup (guessing tokens is hopeless at 256 bits, but it costs queries).
+ */
+export function requireToken(tokens: TokenService, failures?: RateLimiter) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
+      const address = req.socket.remoteAddress ?? "unknown";
+      const wait = failures?.retryAfter(address) ?? 0;
+      if (wait > 0) {
+        tooMany(req, res, wait, "authFailures", `Too many failed authentication attempts from this address: retry in ${wait} s`);
+        return;
+      }
       const token = bearerToken(req.headers.authorization);
       const auth = token ? await tokens.verify(token) : null;
       if (!auth) {
+        if (token) failures?.charge(address);
         res.status(401).set("WWW-Authenticate", 'Bearer realm="posturegraph"');
         const message = token ? "The API token is invalid, expired or revoked" : "Authorization: Bearer <token> is required";
         if (req.path === "/graphql") res.json({ errors: [{ message, extensions: { code: "UNAUTHENTICATED" } }] });

@@ -5,24 +5,34 @@ import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
-import { useServer } from "graphql-ws/use/ws";
 import { DataSource } from "typeorm";
 import { Config } from "../config";
 import { Logger } from "../common/logger";
-import { AuthInfo } from "../common/auth";
+import { hasScope } from "../common/auth";
+import { Scope } from "../common/types";
 import { buildContext, Context } from "../common/context";
 import { Services } from "../services";
 import { createErrorFormatter } from "../plugins/error-masking";
 import { metricsPlugin } from "../plugins/metrics.plugin";
-import { bearerToken, requestId, requireToken } from "./auth.middleware";
+import { queryLimitsPlugin } from "../plugins/query-limits.plugin";
+import { introspectionPlugin } from "../plugins/introspection.plugin";
+import { costLimitPlugin } from "../plugins/cost-limit.plugin";
+import { executionTimeoutPlugin } from "../plugins/execution-timeout.plugin";
+import { auditPlugin } from "../plugins/audit.plugin";
+import { createWebSocketServer } from "./websocket";
+import { graphqlContentType } from "./csrf";
+import { costBudget, createLimiters, Limiters, requestRateLimit } from "./rate-limit";
+import { auditHttpWrites, auditRoutes } from "./audit.routes";
+import { requestId, requireToken } from "./auth.middleware";
 import { healthRoutes } from "./health.routes";
-import { httpDuration, httpRequests, subscriptions } from "./metrics";
+import { httpDuration, httpRequests } from "./metrics";
 import { extraRoutes } from "./routes";
 
 export interface HttpServer {
   server: http.Server;
   apollo: ApolloServer<Context>;
   wss: WebSocketServer;
+  limiters: Limiters;
   /** Closes the WebSocket connections of a token (revocation). */
   dropToken(tokenId: string): void;
   close(): Promise<void>;
@@ -35,32 +45,13 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
   const server = http.createServer(app);
   const development = config.nodeEnv === "development";
 
-  const wss = new WebSocketServer({ server, path: "/graphql", maxPayload: 64 * 1024 });
-  const socketsByToken = new Map<string, Set<{ close(code: number, reason: string): void }>>();
-  const wsCleanup = useServer<Record<string, unknown>, { auth?: AuthInfo }>({
-    schema,
-    onConnect: async (ctx) => {
-      const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-      const token = typeof header === "string" ? bearerToken(header) ?? header : null;
-      const auth = token ? await services.tokens.verify(token) : null;
-      if (!auth) return false; // graphql-ws closes with 4403 Forbidden
-      ctx.extra.auth = auth;
-      const set = socketsByToken.get(auth.tokenId) ?? new Set();
-      set.add(ctx.extra.socket);
-      socketsByToken.set(auth.tokenId, set);
-      return true;
-    },
-    onClose: (ctx) => {
-      const auth = ctx.extra.auth;
-      if (auth) socketsByToken.get(auth.tokenId)?.delete(ctx.extra.socket);
-    },
-    onSubscribe: () => { subscriptions.inc(); },
-    onComplete: () => { subscriptions.dec(); },
-    context: (ctx) => buildContext(ds, services, config, ctx.extra.auth!, `ws-${Math.random().toString(36).slice(2, 10)}`, logger),
-  }, wss);
+  const limiters = createLimiters(config.rateLimit);
+  const ws = createWebSocketServer(server, ds, services, schema, config, logger, limiters);
+  const budget = costBudget(limiters.cost);
 
   const apollo = new ApolloServer<Context>({
     schema,
+    // Introspection is a permission (introspection.plugin.ts), not a server switch.
     introspection: true,
     includeStacktraceInErrorResponses: development,
     hideSchemaDetailsFromClientErrors: !development,
@@ -71,11 +62,23 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     allowBatchedHttpRequests: false,
     // Signals are handled once, in serve.ts, which stops everything in order.
     stopOnTerminationSignals: false,
+    // Past this many tokens the parser gives up: bounds every later step.
+    parseOptions: { maxTokens: config.limits.maxTokens },
     formatError: createErrorFormatter({ development, logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       metricsPlugin(),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
+      queryLimitsPlugin(config.limits),
+      introspectionPlugin<Context>({ mode: config.introspection, isAdmin: (ctx) => hasScope(ctx.auth, Scope.ADMIN) }),
+      costLimitPlugin<Context>({ maxCost: config.limits.maxCost, onCost: (cost, rc) => budget(cost, rc.contextValue.auth?.tokenId) }),
+      executionTimeoutPlugin({ timeoutMs: config.limits.executionTimeoutMs }),
+      auditPlugin<Context>({
+        adminFields: (ctx) => ctx.adminFields,
+        record: (e, ctx) => services.audit.record({
+          ...e, kind: "graphql", tokenId: ctx.auth.tokenId, tokenName: ctx.auth.tokenName, remoteAddress: ctx.remoteAddress, requestId: ctx.requestId,
+        }),
+      }),
     ],
   });
   await apollo.start();
@@ -90,12 +93,16 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     next();
   });
   app.use(healthRoutes(ds));
-  app.use(requireToken(services.tokens));
+  app.use("/graphql", graphqlContentType);
+  app.use(requireToken(services.tokens, limiters.authFailures));
+  app.use(requestRateLimit(limiters.requests));
+  app.use(auditHttpWrites(services));
   app.use(
     "/graphql",
     express.json({ limit: config.graphqlBodyLimit, type: ["application/json", "application/graphql-response+json"] }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(ds, services, config, req.auth!, req.requestId, logger) }),
+    expressMiddleware(apollo, { context: async ({ req }) => buildContext(ds, services, config, req.auth!, req.requestId, logger, req.socket.remoteAddress ?? null) }),
   );
+  app.use(auditRoutes(services));
   app.use(extraRoutes(ds, services, config, logger));
   app.use((_req, res) => { res.status(404).json({ error: { code: "NOT_FOUND", message: "No such endpoint" } }); });
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -118,11 +125,8 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
   });
 
   return {
-    server, apollo, wss,
-    dropToken(tokenId) {
-      for (const socket of socketsByToken.get(tokenId) ?? []) socket.close(4401, "Token revoked");
-      socketsByToken.delete(tokenId);
-    },
+    server, apollo, wss: ws.wss, limiters,
+    dropToken: (tokenId) => ws.dropToken(tokenId),
     async close() {
       await apollo.stop();
     },

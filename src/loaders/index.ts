@@ -48,7 +48,15 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
     cloudResource: byId(ds, CloudResource, access, "organization_id"),
     finding: byId(ds, Finding, access, "organization_id"),
     importRun: byId(ds, ImportRun, access, "organization_id"),
-    rule: byId(ds, Rule, access, null),
+    // Rules are shared per tool, but a limited token sees only those its organizations' findings use.
+    rule: new DataLoader<string, Rule | null>(async (ids) => {
+      const qb = ds.getRepository(Rule).createQueryBuilder("e").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
+      if (access.organizationIds !== null) {
+        qb.andWhere("EXISTS (SELECT 1 FROM finding f WHERE f.rule_ref_id = e.id AND f.organization_id = ANY(:orgs::uuid[]))", { orgs: access.organizationIds });
+      }
+      const map = new Map((await qb.getMany()).map((r) => [r.id, r]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
     connector: byId(ds, Connector, access, "organization_id"),
     syncRun: new DataLoader<string, SyncRun | null>(async (ids) => {
       const qb = ds.getRepository(SyncRun).createQueryBuilder("e").innerJoin(Connector, "k", "k.id = e.connector_id").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });

@@ -4,6 +4,7 @@ import { Logger } from "../common/logger";
 
 const PUBLIC_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "LIMIT_EXCEEDED", "CONFLICT", "INTERNAL_SERVER_ERROR"]);
 // Apollo's own codes for requests it could not run: all the caller's doing.
+const TOKEN_LIMIT = /Document contains more tha[nt] \d+ tokens/;
 const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_REQUEST", "OPERATION_RESOLUTION_FAILURE", "PERSISTED_QUERY_NOT_SUPPORTED", "PERSISTED_QUERY_NOT_FOUND"]);
 
 /**
@@ -22,6 +23,15 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     if (PUBLIC_CODES.has(code) && (code !== "INTERNAL_SERVER_ERROR" || originalCode === "INTERNAL_SERVER_ERROR")) {
       const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
       return { ...base, extensions: options.development ? formatted.extensions : ext };
+    }
+    // The parser's token limit (parseOptions.maxTokens) surfaces as a syntax error.
+    if (code === "GRAPHQL_PARSE_FAILED" && TOKEN_LIMIT.test(formatted.message)) {
+      return { message: "Query has more tokens than the limit (parser maxTokens)", extensions: { code: "LIMIT_EXCEEDED", limit: "tokens" } };
+    }
+    // A limit or contract error that Apollo wrapped (validation, parsing) keeps its own code and `limit`.
+    if (CLIENT_CODES.has(code) && originalCode && PUBLIC_CODES.has(originalCode) && originalCode !== "INTERNAL_SERVER_ERROR") {
+      const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
+      return { ...base, extensions: { ...ext, code: originalCode } };
     }
     if (CLIENT_CODES.has(code)) return { ...base, extensions: { code: "BAD_USER_INPUT" } };
     if (code === "PERSISTED_QUERY_NOT_FOUND") return { ...base, extensions: { code: "BAD_USER_INPUT" } };

@@ -1,4 +1,5 @@
 import { NonEmptyArray } from "type-graphql";
+import { AuditResolver } from "./audit.resolver";
 import { CloudResourceResolver } from "./cloud-resource.resolver";
 import { ConnectorResolver, ImportRunResolver, SyncRunResolver } from "./connector.resolver";
 import { FindingResolver } from "./finding.resolver";
@@ -15,5 +16,5 @@ import { ViewerResolver } from "./viewer.resolver";
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
-  SummaryResolver, TokenResolver, IngestResolver,
+  SummaryResolver, TokenResolver, IngestResolver, AuditResolver,
 ];

@@ -31,7 +31,7 @@ export class SummaryResolver {
     const organizationId = organization ? expectId(organization, "DevOpsOrganization", "organization") : null;
     let repositoryId: string | null = null;
     if (repository) {
-      [repositoryId] = await ctx.services.findings.resolveRepositories([repository]);
+      [repositoryId] = await ctx.services.findings.resolveRepositories([repository], ctx.access);
       if (!repositoryId) throw new NotFoundError(`repository "${repository}" not found`);
     }
     const c = await ctx.services.summary.counts(ctx.access, { organizationId, repositoryId });

@@ -24,7 +24,7 @@ export class TokenResolver {
   @Authorized(Scope.ADMIN)
   @Query(() => [ApiToken], { description: "API tokens (admin); secrets are never returned." })
   apiTokens(@Ctx() ctx: Context): Promise<ApiToken[]> {
-    return ctx.services.tokens.list();
+    return ctx.services.tokens.list(ctx.access);
   }
 
   @Authorized(Scope.ADMIN)
@@ -46,6 +46,6 @@ export class TokenResolver {
   @Authorized(Scope.ADMIN)
   @Mutation(() => ApiToken, { description: "Revokes a token at once, including its open subscriptions." })
   revokeApiToken(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<ApiToken> {
-    return ctx.services.tokens.revoke(expectId(id, "ApiToken"));
+    return ctx.services.tokens.revoke(expectId(id, "ApiToken"), ctx.access);
   }
 }

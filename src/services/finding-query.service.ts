@@ -39,7 +39,7 @@ export class FindingQueryService {
       qb.andWhere(`${alias}.organization_id = ANY(:orgIds::uuid[])`, { orgIds: ids });
     }
     if (filter.repository?.length) {
-      const ids = await this.resolveRepositories(filter.repository);
+      const ids = await this.resolveRepositories(filter.repository, access);
       qb.andWhere(`${alias}.repository_id = ANY(:repoIds::uuid[])`, { repoIds: ids });
     }
     if (filter.owner?.length) {
@@ -55,8 +55,12 @@ export class FindingQueryService {
     return qb;
   }
 
-  /** Repository IDs for a mix of global IDs and full names (unknown ones resolve to nothing). */
-  async resolveRepositories(refs: string[]): Promise<string[]> {
+  /**
+   * Repository IDs for a mix of global IDs and full names (unknown ones
+   * resolve to nothing). Names resolve only within the caller's organizations,
+   * so another tenant's repository name reads exactly like an unknown one.
+   */
+  async resolveRepositories(refs: string[], access: AccessScope): Promise<string[]> {
     const ids: string[] = [];
     const names: string[] = [];
     for (const r of refs) {
@@ -67,7 +71,9 @@ export class FindingQueryService {
     }
     if (names.length) {
       const rows = await this.ds.getRepository(Repository).createQueryBuilder("r")
-        .select("r.id", "id").where("lower(r.full_name) = ANY(:names)", { names: names.map((n) => n.toLowerCase()) }).getRawMany<{ id: string }>();
+        .select("r.id", "id").where("lower(r.full_name) = ANY(:names)", { names: names.map((n) => n.toLowerCase()) })
+        .andWhere(access.organizationIds === null ? "TRUE" : "r.organization_id = ANY(:accessOrgs::uuid[])", { accessOrgs: access.organizationIds })
+        .getRawMany<{ id: string }>();
       ids.push(...rows.map((r) => r.id));
     }
     return ids;

@@ -5,6 +5,7 @@ import { FindingQueryService } from "./finding-query.service";
 import { InventoryService } from "./inventory.service";
 import { SummaryService } from "./summary.service";
 import { TokenService } from "./token.service";
+import { AuditService } from "./audit.service";
 import { loadSecretKey, SecretBox } from "../common/crypto";
 import { PriorityService } from "./priority.service";
 import { FindingStore } from "./finding-store";
@@ -29,6 +30,7 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     summary: new SummaryService(ds),
     tokens: new TokenService(ds),
     secrets,
+    audit: new AuditService(ds, logger, config.auditFlushMs, config.maxPageSize),
     logger,
   };
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { DataSource, IsNull } from "typeorm";
 import { ApiToken } from "../entities";
-import { AuthInfo } from "../common/auth";
+import { AccessScope, AuthInfo, UNRESTRICTED } from "../common/auth";
 import { Scope } from "../common/types";
 import { NotFoundError } from "../common/errors";
 
@@ -16,6 +16,12 @@ export function hashToken(token: string): string {
 
 export function generateToken(): string {
   return TOKEN_PREFIX + crypto.randomBytes(32).toString("base64url");
+}
+
+function manageable(row: ApiToken, access: AccessScope): boolean {
+  if (access.organizationIds === null) return true;
+  const limit = access.organizationIds;
+  return !!row.organizationIds?.length && row.organizationIds.every((o) => limit.includes(o));
 }
 
 /** API tokens: creation, verification and the first-start admin bootstrap. */
@@ -39,14 +45,24 @@ export class TokenService {
     return { token, apiToken };
   }
 
-  list(): Promise<ApiToken[]> {
-    return this.ds.getRepository(ApiToken).find({ order: { createdAt: "ASC" } });
+  /**
+   * Tokens the caller may manage: all for an unrestricted admin; for an admin
+   * limited to some organizations, only tokens limited to a subset of those
+   * (never an unrestricted token, never another tenant's).
+   */
+  list(access: AccessScope): Promise<ApiToken[]> {
+    const qb = this.ds.getRepository(ApiToken).createQueryBuilder("t").orderBy("t.created_at", "ASC").addOrderBy("t.id", "ASC");
+    if (access.organizationIds !== null) {
+      qb.where("t.organization_ids IS NOT NULL AND cardinality(t.organization_ids) > 0 AND t.organization_ids <@ :orgs::uuid[]", { orgs: access.organizationIds });
+    }
+    return qb.getMany();
   }
 
-  async revoke(id: string): Promise<ApiToken> {
+  async revoke(id: string, access: AccessScope = UNRESTRICTED): Promise<ApiToken> {
     const repo = this.ds.getRepository(ApiToken);
     const row = await repo.findOne({ where: { id } });
-    if (!row) throw new NotFoundError("no API token with that ID");
+    // Outside the caller's reach reads exactly like a missing token.
+    if (!row || !manageable(row, access)) throw new NotFoundError("no API token with that ID");
     if (!row.revokedAt) {
       row.revokedAt = new Date();
       await repo.save(row);
@@ -73,6 +89,13 @@ export class TokenService {
     if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
     this.touch(row.id);
     return { tokenId: row.id, tokenName: row.name, scopes: row.scopes, organizationIds: row.organizationIds };
+  }
+
+  /** Which of these token IDs are neither revoked nor expired (the WebSocket sweep). */
+  async stillValid(ids: string[]): Promise<Set<string>> {
+    const rows: { id: string }[] = await this.ds.query(
+      "SELECT id FROM api_token WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())", [ids]);
+    return new Set(rows.map((r) => r.id));
   }
 
   private touch(id: string): void {
