@@ -16,6 +16,14 @@ export const REDACT_PATHS = [
   "*.authorization",
   "req.headers.authorization",
   "headers.authorization",
+  "connectionParams.authorization",
+  // One level deeper (pino's wildcards match one level): {audit: {variables: {token}}}, {input: {credentials}}.
+  "*.*.token",
+  "*.*.secret",
+  "*.*.password",
+  "*.*.credentials",
+  "*.*.authorization",
+  "*.*.privateKey",
 ];
 
 /** `destination`: where lines go (stdout by default; tests capture them to check nothing secret is logged). */

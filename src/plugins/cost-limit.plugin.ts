@@ -7,7 +7,7 @@ import { LimitExceededError } from "../common/errors";
 import { withStatus } from "./query-limits.plugin";
 
 export interface CostOptions {
-  /** Highest estimated cost of one operation (default 10,000). */
+  /** Highest estimated cost of one operation (default 20,000). */
   maxCost?: number;
   /** Cost of a field returning an object (GraphQL Armor's default: 2). */
   objectCost?: number;
@@ -19,7 +19,7 @@ export interface CostOptions {
   listFactor?: number;
 }
 
-const DEFAULTS: Required<CostOptions> = { maxCost: 10_000, objectCost: 2, scalarCost: 1, defaultPageSize: 20, listFactor: 10 };
+const DEFAULTS: Required<CostOptions> = { maxCost: 20_000, objectCost: 2, scalarCost: 1, defaultPageSize: 20, listFactor: 10 };
 
 /**
  * Estimated cost of an operation, before it runs: every selected field costs
