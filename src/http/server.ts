@@ -14,13 +14,14 @@ import { buildContext, Context } from "../common/context";
 import { Services } from "../services";
 import { createErrorFormatter } from "../plugins/error-masking";
 import { metricsPlugin } from "../plugins/metrics.plugin";
-import { queryLimitsPlugin } from "../plugins/query-limits.plugin";
+import { queryLimitsPlugin, queryLimitsRule } from "../plugins/query-limits.plugin";
 import { introspectionPlugin } from "../plugins/introspection.plugin";
 import { costLimitPlugin } from "../plugins/cost-limit.plugin";
 import { executionTimeoutPlugin } from "../plugins/execution-timeout.plugin";
 import { auditPlugin } from "../plugins/audit.plugin";
 import { createWebSocketServer } from "./websocket";
 import { graphqlContentType } from "./csrf";
+import { declaredBodyLimit } from "./body-limit";
 import { costBudget, createLimiters, Limiters, requestRateLimit } from "./rate-limit";
 import { auditHttpWrites, auditRoutes } from "./audit.routes";
 import { requestId, requireToken } from "./auth.middleware";
@@ -64,12 +65,15 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     stopOnTerminationSignals: false,
     // Past this many tokens the parser gives up: bounds every later step.
     parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: [queryLimitsRule(config.limits)],
+    // One validation error is enough for a client, and it lets the limits rule stop the walk (query-limits.plugin.ts).
+    validationOptions: { maxErrors: 1 },
     formatError: createErrorFormatter({ development, logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
       metricsPlugin(),
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
-      queryLimitsPlugin(config.limits),
+      queryLimitsPlugin(),
       introspectionPlugin<Context>({ mode: config.introspection, isAdmin: (ctx) => hasScope(ctx.auth, Scope.ADMIN) }),
       costLimitPlugin<Context>({ maxCost: config.limits.maxCost, onCost: (cost, rc) => budget(cost, rc.contextValue.auth?.tokenId) }),
       executionTimeoutPlugin({ timeoutMs: config.limits.executionTimeoutMs }),
@@ -93,7 +97,7 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     next();
   });
   app.use(healthRoutes(ds));
-  app.use("/graphql", graphqlContentType);
+  app.use("/graphql", graphqlContentType, declaredBodyLimit(config.graphqlBodyLimit, graphqlTooLarge));
   app.use(requireToken(services.tokens, limiters.authFailures));
   app.use(requestRateLimit(limiters.requests));
   app.use(auditHttpWrites(services));
@@ -109,7 +113,7 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === "entity.too.large") {
       res.status(413).json(req.path === "/graphql"
-        ? { errors: [{ message: `Request body over the ${config.graphqlBodyLimit} byte limit`, extensions: { code: "LIMIT_EXCEEDED", limit: "bodySize" } }] }
+        ? graphqlTooLarge(config.graphqlBodyLimit)
         : { error: { code: "PAYLOAD_TOO_LARGE", message: "Request body over the size limit" } });
       return;
     }
@@ -131,6 +135,10 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
       await apollo.stop();
     },
   };
+}
+
+function graphqlTooLarge(limit: number) {
+  return { errors: [{ message: `Request body over the ${limit} byte limit`, extensions: { code: "LIMIT_EXCEEDED", limit: "bodySize" } }] };
 }
 
 function routeLabel(path: string): string {

@@ -28,10 +28,15 @@ export function createErrorFormatter(options: { development: boolean; logger: Lo
     if (code === "GRAPHQL_PARSE_FAILED" && TOKEN_LIMIT.test(formatted.message)) {
       return { message: "Query has more tokens than the limit (parser maxTokens)", extensions: { code: "LIMIT_EXCEEDED", limit: "tokens" } };
     }
+    // graphql-js's own bound on circular introspection (MaxIntrospectionDepthRule).
+    if (code === "GRAPHQL_VALIDATION_FAILED" && formatted.message === "Maximum introspection depth exceeded") {
+      return { ...base, extensions: { code: "LIMIT_EXCEEDED", limit: "introspection" } };
+    }
     // A limit or contract error that Apollo wrapped (validation, parsing) keeps its own code and `limit`.
-    if (CLIENT_CODES.has(code) && originalCode && PUBLIC_CODES.has(originalCode) && originalCode !== "INTERNAL_SERVER_ERROR") {
+    const wrappedCode = (error as { originalError?: { extensions?: { code?: unknown } } } | undefined)?.originalError?.extensions?.code;
+    if (CLIENT_CODES.has(code) && typeof wrappedCode === "string" && PUBLIC_CODES.has(wrappedCode) && wrappedCode !== "INTERNAL_SERVER_ERROR") {
       const { stacktrace: _s, ...ext } = formatted.extensions ?? {};
-      return { ...base, extensions: { ...ext, code: originalCode } };
+      return { ...base, extensions: { ...ext, code: wrappedCode } };
     }
     if (CLIENT_CODES.has(code)) return { ...base, extensions: { code: "BAD_USER_INPUT" } };
     if (code === "PERSISTED_QUERY_NOT_FOUND") return { ...base, extensions: { code: "BAD_USER_INPUT" } };

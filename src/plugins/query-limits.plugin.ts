@@ -1,5 +1,5 @@
 import { ApolloServerPlugin } from "@apollo/server";
-import { DocumentNode, GraphQLError, GraphQLSchema, validate, ValidationRule } from "graphql";
+import { ASTVisitor, DocumentNode, GraphQLError, GraphQLSchema, validate, ValidationContext, ValidationRule } from "graphql";
 import { LimitExceededError } from "../common/errors";
 import { maxAliasesRule } from "./max-aliases.rule";
 import { maxDepthRule } from "./max-depth.rule";
@@ -37,26 +37,45 @@ export function checkLimits(schema: GraphQLSchema, document: DocumentNode, rules
 }
 
 /**
- * The limit rules run BEFORE graphql-js's own validation: some of the standard
- * rules are quadratic (overlapping fields) or report one error per node
- * (directives), which is exactly what the attacks exploit. Apollo only
- * appends custom rules after the standard ones, so this plugin checks in
- * validationDidStart and throws: Apollo answers with that error (HTTP 400).
- * Documents already in Apollo's validated-document cache passed these rules.
+ * The limit rules must run BEFORE graphql-js's own rules: some of those are
+ * quadratic (overlapping fields) or report one error per node (directives),
+ * which is exactly what the attacks exploit. Apollo appends custom rules after
+ * the standard ones and runs them all in one parallel walk, so this rule does
+ * its whole check when the walk enters the Document node — before any
+ * selection set is visited — and reports the limit error twice: with
+ * validationOptions.maxErrors = 1 (set beside it) the second report aborts
+ * the walk at once. Documents in Apollo's validated-document cache passed it.
  */
-export function queryLimitsPlugin<T extends object>(options: QueryLimitOptions = {}): ApolloServerPlugin<T> {
+export function queryLimitsRule(options: QueryLimitOptions = {}): ValidationRule {
   const rules = limitRules(options);
+  return (context: ValidationContext): ASTVisitor => ({
+    Document: {
+      enter(node) {
+        const error = checkLimits(context.getSchema(), node, rules);
+        if (!error) return;
+        context.reportError(error);
+        context.reportError(error);
+      },
+    },
+  });
+}
+
+/** Drops graphql-js's "Too many validation errors" companion of a limit error. */
+export function queryLimitsPlugin<T extends object>(): ApolloServerPlugin<T> {
   return {
     async requestDidStart() {
       return {
-        async validationDidStart(rc) {
-          const error = rc.document ? checkLimits(rc.schema, rc.document, rules) : null;
-          if (error) throw withStatus(error, 400);
+        async willSendResponse(rc) {
+          const body = rc.response.body;
+          if (body.kind !== "single" || body.singleResult.errors?.[0]?.extensions?.code !== "LIMIT_EXCEEDED") return;
+          body.singleResult.errors = body.singleResult.errors.filter((e) => !TOO_MANY.test(e.message));
         },
       };
     },
   };
 }
+
+const TOO_MANY = /^Too many validation errors/;
 
 export function withStatus(error: GraphQLError, status: number, headers?: Record<string, string>): GraphQLError {
   const http = { status, headers: new Map(Object.entries(headers ?? {})) };
