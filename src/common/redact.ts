@@ -1,12 +1,12 @@
 /** Keys whose values are secrets wherever they appear (variables, query parameters, log objects). */
-const SECRET_KEY = /(token|secret|password|passwd|credential|authorization|private.?key|api.?key|cookie|sarif)/i;
+const SECRET_KEY = /(token|secret|password|passwd|credential|authorization|private.?key|api.?key|cookie|sarif|^bom$)/i;
 
 export const REDACTED = "[redacted]";
 
 /**
  * A copy of `value` with every secret-named key's value replaced, at any
  * depth. Bounded in depth and size so a hostile payload cannot make the
- * audit log or a log line huge. (`sarif` bodies are redacted for size, not secrecy.)
+ * audit log or a log line huge. (`sarif` and `bom` documents are dropped for size, not secrecy.)
  */
 export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object") {

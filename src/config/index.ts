@@ -109,7 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     allowedOrigins: env.ALLOWED_ORIGINS ? env.ALLOWED_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean) : null,
     rateLimit: {
       requestsPerMinute: int(env.RATE_LIMIT_REQUESTS, 600, "RATE_LIMIT_REQUESTS"),
-      costPerMinute: int(env.RATE_LIMIT_COST, 200_000, "RATE_LIMIT_COST"),
+      costPerMinute: int(env.RATE_LIMIT_COST, 500_000, "RATE_LIMIT_COST"),
       authFailuresPerMinute: int(env.RATE_LIMIT_AUTH_FAILURES, 20, "RATE_LIMIT_AUTH_FAILURES"),
     },
     wsMaxPayload: int(env.WS_MAX_PAYLOAD, 64 * 1024, "WS_MAX_PAYLOAD"),

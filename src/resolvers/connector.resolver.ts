@@ -1,5 +1,6 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Context } from "../common/context";
+import { requireUnrestricted } from "../common/auth";
 import { Scope } from "../common/types";
 import { expectId } from "../common/ids";
 import { ConnectionResult } from "../common/pagination";
@@ -28,27 +29,33 @@ export class ConnectorResolver {
     return ctx.services.inventory.importRuns(ctx.access, repository ? expectId(repository, "Repository", "repository") : null, page);
   }
 
+  // Connector mutations are for unrestricted admins: a connector decides which
+  // organization its sync writes into, so a limited admin could aim one at another tenant.
   @Authorized(Scope.ADMIN)
   @Mutation(() => Connector, { description: "Creates a connector. Credentials are sealed at rest and never returned." })
   createConnector(@Arg("input", () => CreateConnectorInput) input: CreateConnectorInput, @Ctx() ctx: Context): Promise<Connector> {
+    requireUnrestricted(ctx.auth);
     return ctx.services.connectors.create(input);
   }
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => Connector, { description: "Changes a connector's URL, credentials, schedule or enabled flag." })
   updateConnector(@Arg("input", () => UpdateConnectorInput) input: UpdateConnectorInput, @Ctx() ctx: Context): Promise<Connector> {
+    requireUnrestricted(ctx.auth);
     return ctx.services.connectors.update(expectId(input.id, "Connector", "input.id"), input);
   }
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => Boolean, { description: "Deletes a connector and its run history; the data it synced stays." })
   deleteConnector(@Arg("id", () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    requireUnrestricted(ctx.auth);
     return ctx.services.connectors.delete(expectId(id, "Connector", "id"));
   }
 
   @Authorized(Scope.ADMIN)
   @Mutation(() => SyncRun, { description: "Starts a sync now and returns it RUNNING (or the run already in progress); poll syncRuns for the outcome." })
   triggerSync(@Arg("connectorId", () => ID) connectorId: string, @Ctx() ctx: Context): Promise<SyncRun> {
+    requireUnrestricted(ctx.auth);
     return ctx.services.connectors.trigger(expectId(connectorId, "Connector", "connectorId"));
   }
 

@@ -38,12 +38,13 @@ export async function resolveRepository(ds: DataSource, access: AccessScope, ref
   const repository = await ds.getRepository(Repository).createQueryBuilder("r")
     .where("lower(r.full_name) = lower(:ref)", { ref }).getOne();
   if (repository) {
+    // Same answer as for a name it may not create: another tenant's repository must not be distinguishable.
     if (!canSee(access, repository.organizationId)) throw new ForbiddenError(`This token may not ingest into ${ref}`);
     return { kind: "existing", repository };
   }
   const org = await ds.getRepository(DevOpsOrganization).findOneBy({ provider: Provider.GENERIC, name: split.owner });
   if (access.organizationIds !== null && (!org || !canSee(access, org.id))) {
-    throw new ForbiddenError(`This token is limited to some organizations and may not create ${ref}`);
+    throw new ForbiddenError(`This token may not ingest into ${ref}`);
   }
   return { kind: "new", fullName: ref, owner: split.owner, name: split.name, organizationId: org?.id ?? null };
 }

@@ -43,7 +43,7 @@ export async function seedTenant(ds: DataSource, key: string): Promise<Tenant> {
       ruleId: `${key}-rule`, tool: `${key}-scanner`, path: `src/${key}.ts`, firstSeenAt: new Date(), lastSeenAt: new Date(), priorityScore: 50 + i, priorityLevel: PriorityLevel.P2,
     })));
   }
-  const connector = await em.save(em.create(Connector, { provider: ConnectorProvider.GITHUB, organization: `${key}-org`, url: `https://api.github.com/${key}`, organizationId: org.id }));
+  const connector = await em.save(em.create(Connector, { provider: ConnectorProvider.GITHUB, organization: `${key}-org`, url: `http://127.0.0.1:9/${key}`, organizationId: org.id }));
   const syncRun = await em.save(em.create(SyncRun, { connectorId: connector.id, status: SyncStatus.SUCCEEDED, startedAt: new Date() }));
   const importRun = await em.save(em.create(ImportRun, { organizationId: org.id, repositoryId: repo.id, format: "SARIF", status: "completed", startedAt: new Date() }));
   const typed: [string, string][] = [

@@ -52,7 +52,40 @@ const MATRIX: Record<string, Rule> = {
     query: "mutation($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }",
     variables: async ({ app, a }) => ({ id: (await app.services.tokens.create({ name: "victim", scopes: [Scope.READ], organizationIds: [a.orgId] })).apiToken.nodeId }),
   },
+  "Mutation.createConnector": {
+    scope: Scope.ADMIN, unrestrictedOnly: true,
+    query: "mutation($input: CreateConnectorInput!) { createConnector(input: $input) { id hasCredentials } }",
+    // Loopback URL: nothing here may reach the internet.
+    variables: () => ({ input: { provider: "GITHUB", organization: `matrix-${++seq}`, url: "http://127.0.0.1:9", token: "ghp_matrix", enabled: false } }),
+  },
+  "Mutation.updateConnector": {
+    scope: Scope.ADMIN, unrestrictedOnly: true,
+    query: "mutation($input: UpdateConnectorInput!) { updateConnector(input: $input) { id enabled } }",
+    variables: ({ a }) => ({ input: { id: toGlobalId("Connector", a.connectorId), enabled: false } }),
+  },
+  "Mutation.deleteConnector": {
+    scope: Scope.ADMIN, unrestrictedOnly: true,
+    query: "mutation($id: ID!) { deleteConnector(id: $id) }",
+    variables: async ({ app }) => ({ id: toGlobalId("Connector", (await app.db.dataSource.query(
+      "INSERT INTO connector (provider, organization, url) VALUES ('GITHUB', $1, 'http://127.0.0.1:9') RETURNING id", [`doomed-${++seq}`]))[0].id) }),
+  },
+  "Mutation.triggerSync": {
+    scope: Scope.ADMIN, unrestrictedOnly: true,
+    query: "mutation($id: ID!) { triggerSync(connectorId: $id) { id status } }",
+    variables: ({ a }) => ({ id: toGlobalId("Connector", a.connectorId) }),
+  },
+  "Mutation.ingestSarif": {
+    scope: Scope.INGEST,
+    query: "mutation($input: IngestSarifInput!) { ingestSarif(input: $input) { status results } }",
+    variables: ({ a }) => ({ input: { repository: a.repoFullName, category: "matrix", sarif: { version: "2.1.0", runs: [{ tool: { driver: { name: "matrix" } }, results: [] }] } } }),
+  },
+  "Mutation.ingestCycloneDx": {
+    scope: Scope.INGEST,
+    query: "mutation($input: IngestCycloneDxInput!) { ingestCycloneDx(input: $input) { status results } }",
+    variables: ({ a }) => ({ input: { repository: a.repoFullName, category: "matrix-sbom", bom: { bomFormat: "CycloneDX", specVersion: "1.5", version: 1, components: [] } } }),
+  },
 };
+let seq = 0;
 
 interface Caller { name: string; scopes: Scope[]; limited: boolean; token: string }
 let ctx: Ctx;
@@ -180,6 +213,24 @@ test("a limited token gets nothing of B through B's IDs, names, filters and aggr
   assert.equal(wider.body.errors?.[0]?.extensions?.code, "BAD_USER_INPUT");
 });
 
+test("a limited token cannot write into B: ingest by B's name, B's ID or a new organization is refused, alike", async () => {
+  const { app, b } = ctx;
+  const limited = callers.find((c) => c.limited)!.token;
+  const before = await app.db.dataSource.query("SELECT count(*)::int AS n FROM finding WHERE organization_id = $1", [b.orgId]);
+  const sarif = { version: "2.1.0", runs: [{ tool: { driver: { name: "x", rules: [{ id: "r1" }] } }, results: [{ ruleId: "r1", message: { text: "m" }, locations: [{ physicalLocation: { artifactLocation: { uri: "a.ts" }, region: { startLine: 1 } } }] }] }] };
+  const q = "mutation($input: IngestSarifInput!) { ingestSarif(input: $input) { status } }";
+  const byName = await app.gql(q, { input: { repository: b.repoFullName, sarif } }, limited);
+  const byId = await app.gql(q, { input: { repository: toGlobalId("Repository", b.repoId), sarif } }, limited);
+  const fresh = await app.gql(q, { input: { repository: "someone-else/new-repo", sarif } }, limited);
+  assert.equal(byName.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+  assert.equal(fresh.body.errors?.[0]?.extensions?.code, "FORBIDDEN");
+  assert.equal(byName.body.errors![0].message.replace(b.repoFullName, "X"), fresh.body.errors![0].message.replace("someone-else/new-repo", "X"), "B's repository reads like any other refused name");
+  assert.ok(byId.body.errors?.length);
+  const http = await app.fetch(`/ingest/sarif?repository=${encodeURIComponent(b.repoFullName)}`, { method: "POST", token: limited, headers: { "content-type": "application/json" }, body: JSON.stringify(sarif) });
+  assert.equal(http.status, 403);
+  assert.deepEqual(await app.db.dataSource.query("SELECT count(*)::int AS n FROM finding WHERE organization_id = $1", [b.orgId]), before);
+});
+
 test("HTTP endpoints outside GraphQL follow the same rules: /audit/export is for unrestricted admins", async () => {
   for (const caller of callers) {
     const res = await ctx.app.fetch("/audit/export", { token: caller.token });
@@ -187,5 +238,11 @@ test("HTTP endpoints outside GraphQL follow the same rules: /audit/export is for
     assert.equal(res.status, allowed ? 200 : 403, caller.name);
     if (!allowed) assert.equal((await res.json() as any).error.code, "FORBIDDEN");
     else await res.text();
+  }
+  // /ingest/sarif: the ingest scope; other scopes are refused with 403 FORBIDDEN.
+  const sarif = JSON.stringify({ version: "2.1.0", runs: [{ tool: { driver: { name: "http-matrix" } }, results: [] }] });
+  for (const caller of callers) {
+    const res = await ctx.app.fetch(`/ingest/sarif?repository=${encodeURIComponent(ctx.a.repoFullName)}&category=http-matrix`, { method: "POST", token: caller.token, headers: { "content-type": "application/json" }, body: sarif });
+    assert.equal(res.status, caller.scopes.includes(Scope.INGEST) ? 200 : 403, `${caller.name}: ${await res.text()}`);
   }
 });

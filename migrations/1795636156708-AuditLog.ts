@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class AuditLog1795633789285 implements MigrationInterface {
-  name = "AuditLog1795633789285";
+export class AuditLog1795636156708 implements MigrationInterface {
+  name = "AuditLog1795636156708";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE TABLE \"audit_log\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"token_id\" uuid, \"token_name\" character varying, \"kind\" character varying NOT NULL, \"operation\" character varying, \"fields\" text array NOT NULL DEFAULT '{}', \"variables\" jsonb, \"remote_address\" character varying, \"result\" character varying NOT NULL, \"request_id\" character varying, CONSTRAINT \"PK_07fefa57f7f5ab8fc3f52b3ed0b\" PRIMARY KEY (\"id\"))");
