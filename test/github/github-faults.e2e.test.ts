@@ -13,7 +13,8 @@ const sleeper = fakeSleep();
 before(async () => {
   fake = await new FakeGitHub({ org: "initech", repos: 120, seed: 11 }).start();
   app = await startTestApp();
-  app.services.sync.options.github = { ...app.services.sync.options.github, sleep: sleeper.sleep, timeoutMs: 700 };
+  // The request timeout is real: keep it well above a loaded machine's response time, and the slow page well above it.
+  app.services.sync.options.github = { ...app.services.sync.options.github, sleep: sleeper.sleep, timeoutMs: 2500 };
   connectorId = await createGitHubConnector(app, fake);
 });
 after(async () => { await app?.stop(); await fake?.stop(); });
@@ -28,7 +29,7 @@ test("502s, secondary limits (403/429 + retry-after), GraphQL RATE_LIMITED with 
   fake.faults = [
     { match: (r) => r.operation === "OrgRepos" && r.kind === "graphql", action: "graphql-rate-limited", times: 1 },
     { match: (r) => r.operation === "RepoDetails", action: "502", times: 2 },
-    { match: (r) => r.operation === "RepoDetails" && ++details === 2, action: "slow", delayMs: 1500, times: 1 },
+    { match: (r) => r.operation === "RepoDetails" && ++details === 2, action: "slow", delayMs: 5000, times: 1 },
     { match: (r) => r.path.startsWith("/orgs/initech/code-scanning"), action: "secondary-403", retryAfter: 60, times: 1 },
     { match: (r) => r.path.startsWith("/orgs/initech/secret-scanning"), action: "secondary-429", times: 1 },
     { match: (r) => r.path.startsWith("/orgs/initech/actions/secrets"), action: "503", times: 1 },
