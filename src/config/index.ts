@@ -38,6 +38,12 @@ export interface Config {
   wsMaxPayload: number;
   /** Audit writes are batched: flushed at this many entries or after this many ms. */
   auditFlushMs: number;
+  /** CISA KEV catalog (JSON) fetched on intelSchedule; empty disables the fetch. */
+  kevFeedUrl: string;
+  /** EPSS scores (CSV, gzip or not) fetched on intelSchedule; empty disables the fetch. */
+  epssFeedUrl: string;
+  /** Cron expression of the KEV/EPSS fetch (INTEL_SCHEDULE). */
+  intelSchedule: string;
 }
 
 export interface QueryLimits {
@@ -62,6 +68,9 @@ export interface RateLimits {
   /** Failed authentication attempts per remote address per minute. */
   authFailuresPerMinute: number;
 }
+
+export const DEFAULT_KEV_FEED_URL = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json";
+export const DEFAULT_EPSS_FEED_URL = "https://epss.cyentia.com/epss_scores-current.csv.gz";
 
 function int(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === "") return fallback;
@@ -114,5 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     },
     wsMaxPayload: int(env.WS_MAX_PAYLOAD, 64 * 1024, "WS_MAX_PAYLOAD"),
     auditFlushMs: int(env.AUDIT_FLUSH_MS, 200, "AUDIT_FLUSH_MS"),
+    kevFeedUrl: env.KEV_FEED_URL ?? DEFAULT_KEV_FEED_URL,
+    epssFeedUrl: env.EPSS_FEED_URL ?? DEFAULT_EPSS_FEED_URL,
+    intelSchedule: env.INTEL_SCHEDULE || "23 6 * * *",
   };
 }

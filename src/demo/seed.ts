@@ -1,7 +1,8 @@
 import crypto from "node:crypto";
 import { DataSource } from "typeorm";
 import { CloudProvider, Criticality, FindingCategory, Provider } from "../common/types";
-import { CloudResource, Deployment, DevOpsOrganization, Environment, Pipeline, Project, Repository, ResourceLink } from "../entities";
+import { BuildArtifact, CloudResource, Deployment, DevOpsOrganization, Environment, EnvironmentResource, Pipeline, Project, Repository } from "../entities";
+import { relinkResources } from "../services/resource-links";
 import { FindingStore, FindingInput } from "../services/finding-store";
 import { RULES, INTEL } from "./catalog";
 import { rng, Rng } from "./random";
@@ -62,15 +63,21 @@ export async function seedDemo(ds: DataSource, store: FindingStore, seed = 42): 
         type: azure ? "Microsoft.Web/sites" : "AWS::ECS::Service",
         externalId: azure ? `/subscriptions/0000/resourceGroups/${envName}/providers/Microsoft.Web/sites/${repo.name}-${envName}` : `arn:aws:ecs:eu-west-1:123456789012:service/${envName}/${repo.name}`,
         name: `${repo.name}-${envName}`, region: azure ? "westeurope" : "eu-west-1",
-        tags: { git_org: repo.fullName.split("/")[0], git_repo: repo.name, yor_trace: crypto.randomUUID(), env: envName },
+        tags: { git_org: repo.fullName.split("/")[0], git_repo: repo.name, git_file: `infra/${envName}/main.tf`, git_commit: sha.slice(0, 12), yor_trace: crypto.randomUUID(), env: envName },
         internetExposed: envName === "production" && exposedNames.has(repo.name), sensitiveData: /payment|card|ledger|identity|checkout/.test(repo.name),
         environment: envName, criticality: envName === "production" ? (/payment|card|checkout/.test(repo.name) ? Criticality.CRITICAL : Criticality.HIGH) : Criticality.LOW,
         imageDigests: [`sha256:${crypto.createHash("sha256").update(repo.name + envName).digest("hex")}`], source: "demo",
       }));
       resources++;
-      await em.save(em.create(ResourceLink, { resourceId: resource.id, kind: "deployment", repositoryId: repo.id, environmentId: env.id, commitSha: sha, evidence: `deployment of ${sha.slice(0, 7)} to ${envName}`, confidence: 1 }));
+      // The environment names its resource (as an admin's setEnvironmentResources would); links are derived below.
+      await em.save(em.create(EnvironmentResource, { environmentId: env.id, resourceId: resource.id }));
+      if (envName === "production") {
+        await em.save(em.create(BuildArtifact, { organizationId: repo.organizationId, repositoryId: repo.id, pipelineId: pipeline.id, commitSha: sha, imageName: gh ? `ghcr.io/acme/${repo.name}` : `fabrikam.azurecr.io/${repo.name}`, imageDigest: resource.imageDigests[0] }));
+      }
     }
   }
+
+  await ds.transaction((tx) => relinkResources(tx, null));
 
   for (const i of INTEL) {
     await em.query(`INSERT INTO vulnerability_intel (cve, kev_date_added, kev_ransomware, epss_score, epss_percentile) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (cve) DO NOTHING`,

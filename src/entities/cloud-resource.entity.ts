@@ -33,7 +33,8 @@ export class CloudResource implements Node {
   @Field(() => Criticality, { nullable: true }) @Column("varchar", { nullable: true }) criticality: Criticality | null;
   @Field(() => [String], { description: "Container image digests (sha256:...) the resource runs." })
   @Column("text", { array: true, default: () => "'{}'" }) imageDigests: string[];
-  @Column("varchar", { default: "api" }) source: string;
+  /** Who last uploaded it; a complete upload of a source marks what it no longer lists as gone. */
+  @Index() @Column("varchar", { default: "api" }) source: string;
   @Field(() => Date, { nullable: true, description: "Set when a full upload from its source no longer listed it." })
   @Column("timestamptz", { nullable: true }) goneAt: Date | null;
 

@@ -17,13 +17,17 @@ import { Rule } from "./rule.entity";
 import { SyncRun } from "./sync-run.entity";
 import { VulnerabilityIntel } from "./vulnerability-intel.entity";
 import { PriorityPolicyRow } from "./priority-policy.entity";
+import { BuildArtifact } from "./build-artifact.entity";
+import { EnvironmentMappingRule, EnvironmentResource } from "./environment-mapping.entity";
 
 export {
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource,
 };
 
 export const ENTITIES = [
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource,
 ];

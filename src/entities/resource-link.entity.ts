@@ -18,5 +18,7 @@ export class ResourceLink {
   @Column("varchar", { nullable: true }) commitSha: string | null;
   @Column("varchar") evidence: string;
   @Column("real", { default: 1 }) confidence: number;
+  /** "derive" when the link recomputation owns the row (it may delete it); null for links written by others. */
+  @Column("varchar", { nullable: true }) derivedBy: string | null;
   @CreateDateColumn({ type: "timestamptz" }) createdAt: Date;
 }

@@ -4,10 +4,12 @@ import { Config } from "../config";
 import { Logger } from "../common/logger";
 import { Services } from "../services";
 import { ingestRoutes } from "./ingest.routes";
+import { contextRoutes } from "./context.routes";
 
 /** Authenticated non-GraphQL endpoints (ingestion, event polling) register here. */
 export function extraRoutes(_ds: DataSource, services: Services, config: Config, logger: Logger): Router {
   const router = Router();
   router.use(ingestRoutes(services, config, logger));
+  router.use(contextRoutes(services, config, logger));
   return router;
 }

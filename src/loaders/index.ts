@@ -3,7 +3,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { AccessScope } from "../common/auth";
 import type { PriorityService } from "../services/priority.service";
 import {
-  ApiToken, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
+  ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,
 } from "../entities";
 
@@ -111,7 +111,27 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
       });
       return ids.map((id) => map.get(id) ?? []);
     }),
+    /** Where a resource's code comes from: its links with evidence, most confident first. */
+    sourcesByResource: new DataLoader<string, ResourceSourceRow[]>(async (ids) => {
+      const params: unknown[] = [[...ids]];
+      let orgCond = "";
+      if (access.organizationIds !== null) { params.push(access.organizationIds); orgCond = "AND r.organization_id = ANY($2::uuid[])"; }
+      const rows: ResourceSourceRow[] = await ds.query(
+        `SELECT l.resource_id AS "resourceId", l.repository_id AS "repositoryId", l.environment_id AS "environmentId", l.kind, l.path,
+                l.commit_sha AS "commit", l.evidence, l.confidence
+           FROM resource_link l JOIN repository r ON r.id = l.repository_id
+          WHERE l.resource_id = ANY($1::uuid[]) ${orgCond}
+          ORDER BY l.confidence DESC, l.kind, r.full_name`, params);
+      const map = new Map<string, ResourceSourceRow[]>();
+      for (const r of rows) map.set(r.resourceId, [...(map.get(r.resourceId) ?? []), r]);
+      return ids.map((id) => map.get(id) ?? []);
+    }),
+    buildArtifact: byId(ds, BuildArtifact, access, "organization_id"),
   };
+}
+
+export interface ResourceSourceRow {
+  resourceId: string; repositoryId: string; environmentId: string | null; kind: string; path: string | null; commit: string | null; evidence: string; confidence: number;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

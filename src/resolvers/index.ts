@@ -1,6 +1,7 @@
 import { NonEmptyArray } from "type-graphql";
 import { AuditResolver } from "./audit.resolver";
 import { CloudResourceResolver } from "./cloud-resource.resolver";
+import { BuildArtifactResolver, CloudResourceSourcesResolver, CodeToCloudResolver, ExposurePathResolver, FindingResourcesResolver } from "./code-to-cloud.resolver";
 import { ConnectorResolver, ImportRunResolver, SyncRunResolver } from "./connector.resolver";
 import { FindingResolver } from "./finding.resolver";
 import { IngestResolver } from "./ingest.resolver";
@@ -17,4 +18,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
   SummaryResolver, TokenResolver, IngestResolver, AuditResolver,
+  CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver,
 ];

@@ -12,6 +12,9 @@ import { FindingStore } from "./finding-store";
 import { IngestService } from "./ingest.service";
 import { ConnectorService } from "./connector.service";
 import { SyncService } from "../sync/sync.service";
+import { CloudService } from "./cloud.service";
+import { IntelService } from "./intel.service";
+import { ExposureService } from "./exposure.service";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
@@ -31,6 +34,9 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     tokens: new TokenService(ds),
     secrets,
     audit: new AuditService(ds, logger, config.auditFlushMs, config.maxPageSize),
+    cloud: new CloudService(ds, priority),
+    intel: new IntelService(ds, priority, logger),
+    exposure: new ExposureService(ds, config.maxPageSize),
     logger,
   };
 }

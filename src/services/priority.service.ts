@@ -114,22 +114,35 @@ export class PriorityService {
   /**
    * Recomputes the stored score and level of the findings a context change
    * touches (by finding, repository or CVE), set-based, and appends
-   * PRIORITY_CHANGED for those whose level moved. Returns how many changed.
+   * PRIORITY_CHANGED for those whose level moved. Works in chunks of
+   * RECOMPUTE_CHUNK findings (one read, one UPDATE … FROM unnest, one event
+   * insert each) so a million-finding recompute never holds all rows at once.
    */
   async recompute(em: EntityManager, where: { findingIds?: string[]; repositoryIds?: string[]; cves?: string[]; overdueAt?: Date; all?: boolean }, now = new Date()): Promise<{ scanned: number; changed: number; levelChanged: number }> {
     const conds: string[] = [];
     const params: unknown[] = [];
     if (where.findingIds?.length) { params.push(where.findingIds); conds.push(`id = ANY($${params.length}::uuid[])`); }
     if (where.repositoryIds?.length) { params.push(where.repositoryIds); conds.push(`repository_id = ANY($${params.length}::uuid[])`); }
-    if (where.cves?.length) { params.push(where.cves); conds.push(`vulnerability_id = ANY($${params.length})`); }
+    // A semi-join, not = ANY: an EPSS import can name a quarter of a million CVEs.
+    if (where.cves?.length) { params.push(where.cves); conds.push(`vulnerability_id IN (SELECT unnest($${params.length}::varchar[]))`); }
     // Only overdue open findings change with the clock alone.
     if (where.overdueAt) { params.push(where.overdueAt); conds.push(`(state = 'OPEN' AND due_at < $${params.length})`); }
-    if (!conds.length && !where.all) return { scanned: 0, changed: 0, levelChanged: 0 };
+    const total = { scanned: 0, changed: 0, levelChanged: 0 };
+    if (!conds.length && !where.all) return total;
     const policy = await this.policy(em);
+    const idRows: { id: string }[] = await em.query(`SELECT id FROM finding ${conds.length ? `WHERE ${conds.join(" OR ")}` : ""}`, params);
+    for (let i = 0; i < idRows.length; i += RECOMPUTE_CHUNK) {
+      const r = await this.recomputeChunk(em, idRows.slice(i, i + RECOMPUTE_CHUNK).map((x) => x.id), policy, now);
+      total.scanned += r.scanned; total.changed += r.changed; total.levelChanged += r.levelChanged;
+    }
+    return total;
+  }
+
+  private async recomputeChunk(em: EntityManager, findingIds: string[], policy: PriorityPolicy, now: Date): Promise<{ scanned: number; changed: number; levelChanged: number }> {
     const rows: (PriorityRow & { id: string; organizationId: string; priorityScore: number; priorityLevel: string })[] = (await em.query(
       `SELECT id, organization_id, repository_id, category, severity, state, cvss_score, vulnerability_id, fixed_version, details,
               first_seen_at, due_at, priority_score, priority_level
-         FROM finding ${conds.length ? `WHERE ${conds.join(" OR ")}` : ""}`, params)).map((r: Record<string, any>) => ({
+         FROM finding WHERE id = ANY($1::uuid[])`, [findingIds])).map((r: Record<string, any>) => ({
       id: r.id, organizationId: r.organization_id, repositoryId: r.repository_id, category: r.category, severity: r.severity, state: r.state,
       cvssScore: r.cvss_score, vulnerabilityId: r.vulnerability_id, fixedVersion: r.fixed_version, details: r.details,
       firstSeenAt: r.first_seen_at, dueAt: r.due_at, priorityScore: r.priority_score, priorityLevel: r.priority_level,
@@ -143,7 +156,7 @@ export class PriorityService {
       ids.push(r.id); scores.push(p.score); levels.push(p.level);
       if (p.level !== r.priorityLevel) {
         events.push({ findingId: r.id, organizationId: r.organizationId, repositoryId: r.repositoryId, type: FindingEventType.PRIORITY_CHANGED,
-          payload: { from: { score: r.priorityScore, level: r.priorityLevel }, to: { score: p.score, level: p.level } } });
+          payload: { from: { score: r.priorityScore, level: r.priorityLevel }, to: { score: p.score, level: p.level }, policyVersion: policy.version } });
       }
     }
     if (ids.length) {
@@ -154,4 +167,61 @@ export class PriorityService {
     await appendEvents(em, events, now);
     return { scanned: rows.length, changed: ids.length, levelChanged: events.length };
   }
+
+  /** The stored policy (or the default) with its version. */
+  async currentPolicy(em: EntityManager = this.ds.manager): Promise<{ policy: PriorityPolicy; isDefault: boolean; updatedAt: Date | null }> {
+    const row = await em.getRepository(PriorityPolicyRow).findOne({ where: { id: 1 } });
+    return row ? { policy: validatePriorityPolicy(row.policy), isDefault: false, updatedAt: row.updatedAt } : { policy: DEFAULT_PRIORITY_POLICY, isDefault: true, updatedAt: null };
+  }
+
+  /**
+   * Validates and stores a new policy (version = previous + 1, whatever the
+   * input says), then rescores every finding under it in the same
+   * transaction. `null` restores the default weights (under a new version).
+   */
+  async updatePolicy(raw: unknown | null): Promise<{ policy: PriorityPolicy; rescored: number; changed: number }> {
+    try {
+      return await this.ds.transaction(async (em) => {
+        await em.query("SELECT pg_advisory_xact_lock(hashtext('priority_policy'))");
+        const current = await this.currentPolicy(em);
+        if (raw !== null && (!raw || typeof raw !== "object" || Array.isArray(raw))) throw new PolicyInputError("policy: must be a JSON object");
+        // Keys left out keep their current values: {"kev": {"listed": 20}} changes one weight.
+        const base = raw === null ? DEFAULT_PRIORITY_POLICY : deepMerge(current.policy as unknown as Record<string, unknown>, raw as Record<string, unknown>);
+        let policy: PriorityPolicy;
+        try {
+          policy = validatePriorityPolicy({ ...(base as Record<string, unknown>), version: current.policy.version + 1 });
+        } catch (err) {
+          throw new PolicyInputError((err as Error).message);
+        }
+        await em.query(
+          `INSERT INTO priority_policy (id, policy, updated_at) VALUES (1, $1::jsonb, now())
+           ON CONFLICT (id) DO UPDATE SET policy = EXCLUDED.policy, updated_at = now()`, [JSON.stringify(policy)]);
+        this.cachedPolicy = policy;
+        const r = await this.recompute(em, { all: true });
+        return { policy, rescored: r.scanned, changed: r.changed };
+      });
+    } finally {
+      // Whether it committed or not, the next read goes to the database.
+      this.invalidatePolicy();
+    }
+  }
 }
+
+/** A policy that fails validation (the message names every problem). */
+export class PolicyInputError extends Error {
+  constructor(message: string) { super(message); this.name = "PolicyInputError"; }
+}
+
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === "__proto__" || k === "constructor" || k === "prototype") throw new PolicyInputError(`policy: key ${k} is not allowed`);
+    const b = base[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && b && typeof b === "object" && !Array.isArray(b)
+      ? deepMerge(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** Findings per recompute round trip (read, compute, write). */
+const RECOMPUTE_CHUNK = 20_000;

@@ -1,0 +1,62 @@
+import { NextFunction, Request, Response, Router } from "express";
+import { hasScope } from "../common/auth";
+import { ForbiddenError } from "../common/errors";
+import { Logger } from "../common/logger";
+import { Scope } from "../common/types";
+import { Config } from "../config";
+import { CloudInputError, parseCloudNdjson } from "../connectors/cloud/resource.parse";
+import { IntelInputError } from "../connectors/intel/intel.parse";
+import { Services } from "../services";
+import { ingestErrorResponse } from "../services/ingest.service";
+import { checkContentType, readIngestBody } from "./ingest.body";
+
+const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json", "text/plain"];
+const KEV_TYPES = ["application/json"];
+const EPSS_TYPES = ["text/csv", "text/plain", "application/gzip", "application/octet-stream"];
+
+/**
+ * Context uploads with the INGEST scope: POST /ingest/cloud (NDJSON cloud
+ * inventory; ?source=…&complete=true for a scoped full replacement),
+ * POST /ingest/kev (CISA KEV JSON) and POST /ingest/epss (EPSS CSV, gzip or not).
+ * Bad input answers 400 naming the line or field, and writes nothing.
+ */
+export function contextRoutes(services: Services, config: Config, logger: Logger): Router {
+  const router = Router();
+  const handle = (types: string[], run: (req: Request, body: Buffer) => Promise<unknown>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      if (!hasScope(req.auth, Scope.INGEST)) {
+        res.status(403).json({ error: { code: "FORBIDDEN", message: "This token does not have the INGEST scope" } });
+        req.resume();
+        return;
+      }
+      checkContentType(req, types);
+      const body = await readIngestBody(req, { bodyLimit: config.ingestBodyLimit, compressedLimit: config.ingestCompressedLimit });
+      res.status(200).json(await run(req, body));
+    } catch (err) {
+      if (!req.readableEnded) { res.setHeader("connection", "close"); req.resume(); }
+      if (err instanceof CloudInputError) {
+        res.status(400).json({ error: { code: "INVALID_REQUEST", message: err.message, field: err.field, ...(err.line != null ? { line: err.line } : {}) } });
+        return;
+      }
+      if (err instanceof IntelInputError) { res.status(400).json({ error: { code: "INVALID_REQUEST", message: err.message } }); return; }
+      const mapped = ingestErrorResponse(err);
+      if (!mapped) { next(err); return; }
+      if (mapped.status >= 500) logger.error({ err }, "context upload failed");
+      res.status(mapped.status).json(mapped.body);
+    }
+  };
+  router.post("/ingest/cloud", handle(NDJSON_TYPES, async (req, body) => {
+    const complete = req.query.complete;
+    if (complete !== undefined && complete !== "true" && complete !== "false") throw new CloudInputError("must be true or false", "complete");
+    const source = typeof req.query.source === "string" ? req.query.source : undefined;
+    const records = parseCloudNdjson(body.toString("utf8"));
+    return services.cloud.upsert({ organizationIds: req.auth!.organizationIds }, records, { source, complete: complete === "true" });
+  }));
+  // KEV and EPSS apply to every organization's findings: a token limited to some organizations may not change them.
+  const global = (req: Request) => {
+    if (req.auth!.organizationIds !== null) throw new ForbiddenError("Exploitation data applies to every organization: a token limited to organizations cannot upload it");
+  };
+  router.post("/ingest/kev", handle(KEV_TYPES, (req, body) => { global(req); return services.intel.importKev(body); }));
+  router.post("/ingest/epss", handle(EPSS_TYPES, (req, body) => { global(req); return services.intel.importEpss(body); }));
+  return router;
+}
