@@ -14,7 +14,7 @@ export interface ExposurePathRow {
   resourceId: string;
   via: string[];
   evidence: string[];
-  commitSha: string | null;
+  commit: string | null;
   confidence: number;
   maxScore: number;
   openFindings: { critical: number; high: number; medium: number; low: number; info: number; total: number };
@@ -113,7 +113,7 @@ export class ExposureService {
 function toRow(r: Record<string, any>): ExposurePathRow {
   return {
     key: r.key, repositoryId: r.repository_id, pipelineId: r.pipeline_id, environmentId: r.environment_id, resourceId: r.resource_id,
-    via: [...r.via].sort(), evidence: r.evidence, commitSha: r.commit_sha, confidence: r.confidence, maxScore: r.max_score,
+    via: [...r.via].sort(), evidence: r.evidence, commit: r.commit_sha, confidence: r.confidence, maxScore: r.max_score,
     openFindings: { critical: r.critical, high: r.high, medium: r.medium, low: r.low, info: r.info, total: r.total }, topFindingIds: r.top,
   };
 }
