@@ -8,7 +8,7 @@ import { createHttpServer, HttpServer } from "./http/server";
 import { createServices, Services } from "./services";
 import { Scheduler } from "./sync/scheduler";
 import { deriveJobs } from "./sync/derive-jobs";
-import { intelJobs } from "./sync/intel-jobs";
+import { intelJobs, linkJobs } from "./sync/context-jobs";
 
 export interface App {
   url: string;
@@ -46,7 +46,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const scheduler = new Scheduler(logger);
     if (config.scheduler) {
-      for (const job of [...deriveJobs(db.dataSource, services), ...intelJobs(services, config)]) scheduler.add(job);
+      for (const job of [...deriveJobs(db.dataSource, services), ...linkJobs(services, db.dataSource), ...intelJobs(services, config)]) scheduler.add(job);
       await services.sync.attachScheduler(scheduler);
     }
     let stopping: Promise<void> | undefined;

@@ -50,7 +50,7 @@ export class ExposureService {
         SELECT l.repository_id, l.resource_id, l.environment_id, l.kind, l.commit_sha, l.confidence, l.evidence
           FROM resource_link l
           JOIN cloud_resource c ON c.id = l.resource_id AND c.internet_exposed AND c.gone_at IS NULL
-          JOIN repository r ON r.id = l.repository_id
+          JOIN repository r ON r.id = l.repository_id AND r.gone_at IS NULL
          ${repoConds.length ? `WHERE ${repoConds.join(" AND ")}` : ""}),
       paths AS (
         SELECT repository_id, resource_id,

@@ -23,12 +23,12 @@ const desired = (): string => `
      WHERE s.tags ? 'git_org' AND s.tags ? 'git_repo'),
   iac_exact AS (
     SELECT y.id AS resource_id, r.id AS repository_id, y.tags, 0.9::real AS confidence
-      FROM yor y JOIN repository r ON lower(r.full_name) = y.org || '/' || y.repo),
+      FROM yor y JOIN repository r ON lower(r.full_name) = y.org || '/' || y.repo AND r.gone_at IS NULL),
   iac_wild AS (
     SELECT y.id AS resource_id, r.id AS repository_id, y.tags,
            CASE WHEN count(*) OVER (PARTITION BY y.id) = 1 THEN 0.8 ELSE 0.5 END::real AS confidence
       FROM yor y JOIN repository r ON split_part(lower(r.full_name), '/', 1) = y.org AND lower(r.name) = y.repo
-                                  AND r.full_name LIKE '%/%/%' AND y.repo NOT LIKE '%/%'
+                                  AND r.full_name LIKE '%/%/%' AND y.repo NOT LIKE '%/%' AND r.gone_at IS NULL
      WHERE NOT EXISTS (SELECT 1 FROM iac_exact x WHERE x.resource_id = y.id)),
   iac AS (
     SELECT resource_id, 'iac-tag'::varchar AS kind, repository_id, NULL::uuid AS environment_id,
