@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class CodeToCloud1795637438586 implements MigrationInterface {
-  name = "CodeToCloud1795637438586";
+export class CodeToCloud1795639091565 implements MigrationInterface {
+  name = "CodeToCloud1795639091565";
 
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query("CREATE TABLE \"build_artifact\" (\"id\" uuid NOT NULL DEFAULT gen_random_uuid(), \"organization_id\" uuid NOT NULL, \"repository_id\" uuid NOT NULL, \"pipeline_id\" uuid, \"commit_sha\" character varying NOT NULL, \"image_name\" character varying NOT NULL, \"image_digest\" character varying NOT NULL, \"created_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), \"updated_at\" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT \"PK_9008d3ede070f0e06da7e5713bc\" PRIMARY KEY (\"id\"))");
