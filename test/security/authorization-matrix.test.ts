@@ -15,6 +15,8 @@ import { toGlobalId } from "../../src/common/ids";
  */
 interface Rule {
   scope: Scope | "any";
+  /** Allowed with any one of these scopes (overrides scope). */
+  anyOf?: Scope[];
   unrestrictedOnly?: boolean;
   query: string;
   variables?: (ctx: Ctx) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -84,6 +86,48 @@ const MATRIX: Record<string, Rule> = {
     query: "mutation($input: IngestCycloneDxInput!) { ingestCycloneDx(input: $input) { status results } }",
     variables: ({ a }) => ({ input: { repository: a.repoFullName, category: "matrix-sbom", bom: { bomFormat: "CycloneDX", specVersion: "1.5", version: 1, components: [] } } }),
   },
+  "Query.exposurePaths": {
+    scope: Scope.READ,
+    query: "{ exposurePaths(first: 10) { totalCount nodes { repository { id fullName } pipeline { id } environment { id } resource { id name } openFindings { total } topFindings { id } } } }",
+  },
+  "Query.priorityPolicy": { scope: Scope.READ, query: "{ priorityPolicy { version isDefault } }" },
+  "Query.environmentMappingRules": { scope: Scope.READ, query: "{ environmentMappingRules { id environmentName tagKey } }" },
+  "Mutation.upsertCloudResources": {
+    scope: Scope.WRITE,
+    query: "mutation($input: [CloudResourceInput!]!) { upsertCloudResources(input: $input, source: \"matrix\") { created updated } }",
+    variables: ({ a }) => ({ input: [{ provider: "AWS", type: "AWS::S3::Bucket", externalId: `matrix-${++seq}`, name: "matrix-bucket", organization: toGlobalId("DevOpsOrganization", a.orgId) }] }),
+  },
+  "Mutation.recordBuildArtifact": {
+    scope: Scope.INGEST, anyOf: [Scope.INGEST, Scope.WRITE],
+    query: "mutation($input: BuildArtifactInput!) { recordBuildArtifact(input: $input) { id commitSha } }",
+    variables: ({ a }) => ({ input: { repository: a.repoFullName, commit: "0123abc", imageName: "ghcr.io/matrix/app", imageDigest: `sha256:${String(++seq).padStart(64, "0")}` } }),
+  },
+  "Mutation.setEnvironmentResources": {
+    scope: Scope.ADMIN,
+    query: "mutation($e: ID!, $r: [ID!]!) { setEnvironmentResources(environment: $e, resources: $r) { id name } }",
+    variables: async ({ app, a }) => {
+      const [env] = await app.db.dataSource.query("SELECT id FROM environment WHERE organization_id = $1 LIMIT 1", [a.orgId]);
+      const [res] = await app.db.dataSource.query("SELECT id FROM cloud_resource WHERE organization_id = $1 AND name NOT LIKE 'matrix%' LIMIT 1", [a.orgId]);
+      return { e: toGlobalId("Environment", env.id), r: [toGlobalId("CloudResource", res.id)] };
+    },
+  },
+  "Mutation.upsertEnvironmentMappingRule": {
+    scope: Scope.ADMIN,
+    query: "mutation($input: EnvironmentMappingRuleInput!) { upsertEnvironmentMappingRule(input: $input) { id } }",
+    variables: ({ a }) => ({ input: { environmentName: `${a.key}-prod*`, tagKey: "service", tagValue: "{repository}" } }),
+  },
+  "Mutation.deleteEnvironmentMappingRule": {
+    scope: Scope.ADMIN,
+    query: "mutation($id: ID!) { deleteEnvironmentMappingRule(id: $id) }",
+    variables: async ({ app, a }) => ({ id: toGlobalId("EnvironmentMappingRule", (await app.db.dataSource.query(
+      "INSERT INTO environment_mapping_rule (organization_id, environment_name, tag_key) VALUES ($1, 'doomed', 'k') RETURNING id", [a.orgId]))[0].id) }),
+  },
+  "Mutation.updatePriorityPolicy": {
+    scope: Scope.ADMIN, unrestrictedOnly: true,
+    query: "mutation($p: JSON!) { updatePriorityPolicy(policy: $p) { version } }",
+    variables: () => ({ p: { fixAvailable: 2 } }),
+  },
+  "Mutation.resetPriorityPolicy": { scope: Scope.ADMIN, unrestrictedOnly: true, query: "mutation { resetPriorityPolicy { version } }" },
 };
 let seq = 0;
 
@@ -151,7 +195,8 @@ test("matrix: each scope alone and an organization-limited token: allowed calls 
   for (const field of rootFields) {
     const rule = MATRIX[field];
     for (const caller of callers) {
-      const allowed = (rule.scope === "any" || caller.scopes.includes(rule.scope)) && !(rule.unrestrictedOnly && caller.limited);
+      const scopeOk = rule.anyOf ? rule.anyOf.some((s) => caller.scopes.includes(s)) : rule.scope === "any" || caller.scopes.includes(rule.scope);
+      const allowed = scopeOk && !(rule.unrestrictedOnly && caller.limited);
       const { body } = await call(field, caller);
       const codes = (body.errors ?? []).map((e: any) => e.extensions?.code);
       if (allowed && codes.length) failures.push(`${field} as ${caller.name}: expected success, got ${JSON.stringify(body.errors)}`);
