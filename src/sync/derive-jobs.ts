@@ -9,5 +9,10 @@ export function deriveJobs(ds: DataSource, services: Services): ScheduledJob[] {
     // The SLA factor grows with time: rescore open findings past due, hourly.
     schedule: "7 * * * *",
     run: () => ds.transaction((tx) => services.priority.recompute(tx, { overdueAt: new Date() })),
+  }, {
+    id: "derive:compact-finding-counts",
+    // postureSummary reads the counters; fold their delta rows every few minutes.
+    schedule: "*/5 * * * *",
+    run: () => services.summary.compact(),
   }];
 }
