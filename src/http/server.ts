@@ -3,6 +3,7 @@ import express, { NextFunction, Request, Response } from "express";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { GraphQLSchema } from "graphql";
 import { WebSocketServer } from "ws";
 import { DataSource } from "typeorm";
@@ -71,6 +72,9 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
     formatError: createErrorFormatter({ development, logger }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // We set no cache hints; the default cache-control plugin would still wrap every field resolver
+      // (willResolveField): ~10% of the CPU of a 50-finding page in a profile.
+      ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(),
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       queryLimitsPlugin(),

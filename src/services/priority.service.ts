@@ -40,15 +40,15 @@ export function isProduction(environment: string | null | undefined): boolean {
  * strategy, and recomputes stored scores when context changes.
  */
 export class PriorityService {
-  private cachedPolicy: PriorityPolicy | undefined;
+  private cachedPolicy: Promise<PriorityPolicy> | undefined;
 
   constructor(private readonly ds: DataSource, readonly strategy: PriorityStrategy = new DefaultPriorityStrategy()) {}
 
   async policy(em: EntityManager = this.ds.manager): Promise<PriorityPolicy> {
-    if (this.cachedPolicy) return this.cachedPolicy;
-    const row = await em.getRepository(PriorityPolicyRow).findOne({ where: { id: 1 } });
-    this.cachedPolicy = row ? validatePriorityPolicy(row.policy) : DEFAULT_PRIORITY_POLICY;
-    return this.cachedPolicy;
+    // The promise is cached, not the value: the 50 findings of a first page ask at once and must share one read.
+    this.cachedPolicy ??= em.getRepository(PriorityPolicyRow).findOne({ where: { id: 1 } })
+      .then((row) => (row ? validatePriorityPolicy(row.policy) : DEFAULT_PRIORITY_POLICY));
+    return this.cachedPolicy.catch((err) => { this.cachedPolicy = undefined; throw err; });
   }
 
   invalidatePolicy(): void {
