@@ -43,6 +43,8 @@ export interface HttpServer {
 export async function createHttpServer(ds: DataSource, services: Services, schema: GraphQLSchema, config: Config, logger: Logger): Promise<HttpServer> {
   const app = express();
   app.disable("x-powered-by");
+  // Nothing here is served conditionally: hashing every response for an ETag cost ~2% CPU on 110 KB pages.
+  app.set("etag", false);
   app.set("trust proxy", false);
   const server = http.createServer(app);
   const development = config.nodeEnv === "development";

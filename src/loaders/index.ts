@@ -1,6 +1,7 @@
 import DataLoader from "dataloader";
 import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { AccessScope } from "../common/auth";
+import { manyOf } from "../common/pagination";
 import type { PriorityService } from "../services/priority.service";
 import {
   ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
@@ -11,7 +12,7 @@ function byId<T extends ObjectLiteral & { id: string }>(ds: DataSource, entity: 
   return new DataLoader<string, T | null>(async (ids) => {
     const qb = ds.getRepository(entity).createQueryBuilder("e").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
     if (orgColumn && access.organizationIds !== null) qb.andWhere(`e.${orgColumn} = ANY(:orgs::uuid[])`, { orgs: access.organizationIds });
-    const rows = await qb.getMany();
+    const rows = await manyOf(qb);
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }, { maxBatchSize: 1000 });

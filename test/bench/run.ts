@@ -149,6 +149,10 @@ async function main() {
     await new Promise((r) => setTimeout(r, 100));
   }
   const rss = new Rss(child.pid!);
+  /** Server CPU time (user + system) in ms, from /proc (clock ticks of 10 ms). */
+  const cpuMs = () => { const f = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
+  const cpuPerRequest = async (fn: () => Promise<void>, n: number) => { const a = cpuMs(); for (let i = 0; i < n; i++) await fn(); return Math.round(((cpuMs() - a) / n) * 10) / 10; };
+  const load0 = os.loadavg()[0];
   const gql = async (query: string, variables: Record<string, unknown> = {}) => {
     const res = await fetch(`${base}/graphql`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
     const body = (await res.json()) as { data?: any; errors?: unknown[] };
@@ -176,7 +180,14 @@ async function main() {
   const s1sql = await measure(() => sql(SQL1(true, false)), N(300));
   const s1gql = await measure(s1, N(300));
   const s1stmts = await perRequest(s1);
-  add({ scenario: "1. first page, 1 client", target: "p95 ≤ 25 ms and ≤ 3× SQL", graphql: s1gql, sql: s1sql, extra: { transactionsPerRequest: s1stmts } });
+  const s1cpu = await cpuPerRequest(s1, N(200));
+  const s1bytes = JSON.stringify(page1).length;
+  add({ scenario: "1. first page, 1 client", target: "p95 ≤ 25 ms and ≤ 3× SQL", graphql: s1gql, sql: s1sql, extra: { transactionsPerRequest: s1stmts, serverCpuMsPerRequest: s1cpu, responseBytes: s1bytes } });
+  // The same page without the factor explanations (what a list view that opens details on demand asks).
+  const S1_LEAN = S1.replace("factors { key label contribution detail }", "").replace("query S1", "query S1lean");
+  const lean = () => gql(S1_LEAN).then(() => undefined);
+  add({ scenario: "1'. first page without factors, 1 client", target: "(diagnostic)", graphql: await measure(lean, N(300)), sql: s1sql, extra: { serverCpuMsPerRequest: await cpuPerRequest(lean, N(200)) } });
+  add({ scenario: "1'. first page without factors, 20 clients", target: "(diagnostic)", graphql: await measure(lean, N(3000), 20), sql: s1sql20 });
   const s1sql20 = await measure(() => sql(SQL1(true, false)), N(3000), 20);
   rss.start();
   const s1gql20 = await measure(s1, N(3000), 20);
@@ -288,9 +299,9 @@ async function main() {
   check("6. SARIF 25,000 results, first", Math.max(...firsts) <= 2000);
   check("6. SARIF 25,000 results, unchanged", Math.max(...agains) <= 1000);
 
-  const result = { at: new Date().toISOString(), findings, repositories: Number((await pool.query("SELECT count(*) FROM repository")).rows[0].count), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: (await pool.query("SHOW server_version")).rows[0].server_version }, serverPeakRssMB: peakRss, serverVmHWMMB: Math.round(rss.read().hwm), seconds: Math.round((Date.now() - t0) / 1000), rows };
+  const result = { at: new Date().toISOString(), loadAverage1m: { start: load0, end: os.loadavg()[0] }, findings, repositories: Number((await pool.query("SELECT count(*) FROM repository")).rows[0].count), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: (await pool.query("SHOW server_version")).rows[0].server_version }, serverPeakRssMB: peakRss, serverVmHWMMB: Math.round(rss.read().hwm), seconds: Math.round((Date.now() - t0) / 1000), rows };
   fs.writeFileSync(path.join(ROOT, "test/bench/results.json"), JSON.stringify(result, null, 2) + "\n");
-  console.log(`\n${findings.toLocaleString()} findings, ${result.repositories.toLocaleString()} repositories; server peak RSS (20 clients) ${peakRss} MB, VmHWM ${result.serverVmHWMMB} MB\n`);
+  console.log(`\n${findings.toLocaleString()} findings, ${result.repositories.toLocaleString()} repositories; server peak RSS (20 clients) ${peakRss} MB, VmHWM ${result.serverVmHWMMB} MB; load average ${load0.toFixed(1)} -> ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs\n`);
   const f = (s?: Stat) => (s ? `${s.p50} / ${s.p95} / ${s.p99}` : "-");
   console.table(rows.map((r) => ({ scenario: r.scenario, "GraphQL p50/p95/p99 ms": f(r.graphql), "req/s": r.graphql?.rps ?? "-", "SQL p50/p95/p99 ms": f(r.sql), "ratio p95": r.ratioP95 ?? "-", target: r.target, met: r.ok == null ? "-" : r.ok ? "yes" : "NO", note: r.note ?? "" })));
   stopChild();
