@@ -282,6 +282,12 @@ async function main() {
   add({ scenario: "6. SARIF 25,000 results, first upload", target: "≤ 2 s", graphql: stats(firsts, firsts.reduce((a, b) => a + b, 0)), sql: stats(floorFirst, floorFirst.reduce((a, b) => a + b, 0)), note: `HTTP POST /ingest/sarif (${(body.length / 1e6).toFixed(1)} MB); SQL = one unnest INSERT of 25,000 rows` });
   add({ scenario: "6. SARIF 25,000 results, unchanged", target: "≤ 1 s", graphql: stats(agains, agains.reduce((a, b) => a + b, 0)), sql: stats(floorAgain, floorAgain.reduce((a, b) => a + b, 0)), note: "SQL = read the scope + one UPDATE of last_seen_at" });
 
+  // The uploads above must not grow the estate run after run.
+  await pool.query("DELETE FROM finding_event WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
+  await pool.query("DELETE FROM finding WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')");
+  await pool.query("DELETE FROM import_run WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
+  await pool.query("DELETE FROM repository WHERE full_name LIKE 'bench-ingest/%'").catch(() => undefined);
+
   // 7. Subscriptions.
   add({ scenario: "7. subscription delivery, 1,000 subscribers", target: "-", note: subscriptionFields.includes("findingEvents") ? "findingEvents exists but is not driven by this harness yet" : "not available (no findingEvents subscription on this build)" });
 
