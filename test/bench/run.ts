@@ -137,7 +137,9 @@ async function main() {
   const token = `pgr_bench_${crypto.randomBytes(16).toString("hex")}`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgr-bench-"));
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist/src/index.js")], {
-    env: { ...process.env, DATABASE_URL: DB_URL, PORT: String(port), HOST: "127.0.0.1", ADMIN_TOKEN: token, SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(32).toString("base64"), SCHEDULER: "off", LOG_LEVEL: "warn", DATA_DIR: dataDir, NODE_ENV: "production" },
+    env: { ...process.env, DATABASE_URL: DB_URL, PORT: String(port), HOST: "127.0.0.1", ADMIN_TOKEN: token, SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(32).toString("base64"), SCHEDULER: "off", LOG_LEVEL: "warn",
+      // The per-token rate budgets (600 requests, 500k cost a minute) would cap a throughput run; they are measured elsewhere.
+      RATE_LIMIT_REQUESTS: "100000000", RATE_LIMIT_COST: "1000000000000", DATA_DIR: dataDir, NODE_ENV: "production" },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const stopChild = () => { if (child.exitCode === null) child.kill("SIGTERM"); };
