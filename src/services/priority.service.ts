@@ -205,7 +205,7 @@ export class PriorityService {
         await em.query(
           `INSERT INTO priority_policy (id, policy, updated_at) VALUES (1, $1::jsonb, now())
            ON CONFLICT (id) DO UPDATE SET policy = EXCLUDED.policy, updated_at = now()`, [JSON.stringify(policy)]);
-        this.cachedPolicy = policy;
+        this.cachedPolicy = Promise.resolve(policy);
         const r = await this.recompute(em, { all: true });
         return { policy, rescored: r.scanned, changed: r.changed };
       });
