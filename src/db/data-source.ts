@@ -3,6 +3,7 @@ import path from "node:path";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "../entities";
 import { SnakeNamingStrategy } from "./naming";
+import { EventLogSubscriber } from "../services/event-log";
 
 export interface DataSourceOptions {
   url: string;
@@ -23,6 +24,8 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     schema: options.schema,
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
+    // Writes each transaction's finding events at its commit (services/event-log.ts).
+    subscribers: [EventLogSubscriber],
     migrationsTableName: "typeorm_migrations",
     migrationsTransactionMode: "each",
     namingStrategy: new SnakeNamingStrategy(),
