@@ -9,6 +9,7 @@ import { createServices, Services } from "./services";
 import { Scheduler } from "./sync/scheduler";
 import { deriveJobs } from "./sync/derive-jobs";
 import { intelJobs, linkJobs } from "./sync/context-jobs";
+import { eventJobs } from "./events";
 
 export interface App {
   url: string;
@@ -27,13 +28,15 @@ export interface App {
  * Startup, in order: database (migrated) → services → admin token → schema →
  * HTTP + WebSocket. Tests start the same thing on port 0.
  */
-export async function startApp(config: Config, options: { schema?: string; logger?: Logger } = {}): Promise<App> {
+export async function startApp(config: Config, options: { schema?: string; logger?: Logger; eventPollMs?: number } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const db = await openDatabase(config, { schema: options.schema });
   const services = createServices(db.dataSource, config, logger);
   let http: HttpServer | undefined;
   try {
     const adminToken = await services.tokens.bootstrapAdmin(config.dataDir, config.adminToken);
+    // The embedded database has one connection: no LISTEN there; commits in this process poke the reader.
+    await services.events.start({ listenUrl: db.embedded ? undefined : db.url, pollMs: options.eventPollMs });
     const schema = await getSchema();
     http = await createHttpServer(db.dataSource, services, schema, config, logger);
     const h = http;
@@ -46,7 +49,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const scheduler = new Scheduler(logger);
     if (config.scheduler) {
-      for (const job of [...deriveJobs(db.dataSource, services), ...linkJobs(services, db.dataSource), ...intelJobs(services, config)]) scheduler.add(job);
+      for (const job of [...deriveJobs(db.dataSource, services), ...linkJobs(services, db.dataSource), ...intelJobs(services, config), ...eventJobs(db.dataSource, config.eventRetentionDays)]) scheduler.add(job);
       await services.sync.attachScheduler(scheduler);
     }
     let stopping: Promise<void> | undefined;
@@ -55,6 +58,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
       stop() {
         stopping ??= (async () => {
           scheduler.stop();
+          await services.events.stop();
           // Running syncs record what they did before the database closes.
           await services.sync.stop();
           await h.close();
@@ -67,6 +71,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
       },
     };
   } catch (err) {
+    await services.events.stop().catch(() => undefined);
     await http?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;

@@ -18,6 +18,8 @@ export interface Context {
   remoteAddress: string | null;
   /** Root fields this request used that needed the admin scope (noted by the auth checker, read by the audit plugin). */
   adminFields: string[];
+  /** The WebSocket of a subscription (to close a subscriber that falls behind). */
+  connection?: { close(code: number, reason: string): void };
 }
 
 export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger, remoteAddress: string | null = null): Context {

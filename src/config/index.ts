@@ -44,6 +44,10 @@ export interface Config {
   epssFeedUrl: string;
   /** Cron expression of the KEV/EPSS fetch (INTEL_SCHEDULE). */
   intelSchedule: string;
+  /** Days finding events are kept; a subscription cursor older than that is an error. */
+  eventRetentionDays: number;
+  /** Events queued for one subscriber before it is closed as too slow. */
+  eventSubscriberBuffer: number;
 }
 
 export interface QueryLimits {
@@ -126,5 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     kevFeedUrl: env.KEV_FEED_URL ?? DEFAULT_KEV_FEED_URL,
     epssFeedUrl: env.EPSS_FEED_URL ?? DEFAULT_EPSS_FEED_URL,
     intelSchedule: env.INTEL_SCHEDULE || "23 6 * * *",
+    eventRetentionDays: int(env.EVENT_RETENTION_DAYS, 30, "EVENT_RETENTION_DAYS"),
+    eventSubscriberBuffer: Math.max(1, int(env.EVENT_SUBSCRIBER_BUFFER, 1000, "EVENT_SUBSCRIBER_BUFFER")),
   };
 }

@@ -31,6 +31,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     validate: false,
     scalarsMap: [{ type: Date, scalar: GraphQLDateTime }],
     emitSchemaFile: false,
+    // Subscriptions bring their own event streams (EventHub); nothing publishes through this.
+    pubSub: { publish: () => undefined, subscribe: () => { throw new Error("no pubSub topics: subscriptions use their own subscribe function"); } },
   });
   return cached;
 }

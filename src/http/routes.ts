@@ -5,11 +5,13 @@ import { Logger } from "../common/logger";
 import { Services } from "../services";
 import { ingestRoutes } from "./ingest.routes";
 import { contextRoutes } from "./context.routes";
+import { eventsRoutes } from "./events.routes";
 
 /** Authenticated non-GraphQL endpoints (ingestion, event polling) register here. */
 export function extraRoutes(_ds: DataSource, services: Services, config: Config, logger: Logger): Router {
   const router = Router();
   router.use(ingestRoutes(services, config, logger));
   router.use(contextRoutes(services, config, logger));
+  router.use(eventsRoutes(services));
   return router;
 }

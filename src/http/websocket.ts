@@ -91,7 +91,8 @@ export function createWebSocketServer(server: http.Server, ds: DataSource, servi
       if (cost > config.limits.maxCost) return [new LimitExceededError(`Estimated query cost ${cost} is over the limit of ${config.limits.maxCost}`, "cost")];
       try { budget(cost, auth.tokenId); } catch (err) { return [err as GraphQLError]; }
       subscriptions.inc();
-      const contextValue = buildContext(ds, services, config, auth, `ws-${id}`, logger, ctx.extra.request.socket.remoteAddress ?? null);
+      // The socket lets the event stream close a subscriber that falls behind.
+      const contextValue = { ...buildContext(ds, services, config, auth, `ws-${id}`, logger, ctx.extra.request.socket.remoteAddress ?? null), connection: ctx.extra.socket };
       return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
     },
     onComplete: () => { subscriptions.dec(); },

@@ -4,6 +4,7 @@ import { CloudResourceResolver } from "./cloud-resource.resolver";
 import { BuildArtifactResolver, CloudResourceSourcesResolver, CodeToCloudResolver, ExposurePathResolver, FindingResourcesResolver } from "./code-to-cloud.resolver";
 import { ConnectorResolver, ImportRunResolver, SyncRunResolver } from "./connector.resolver";
 import { FindingResolver } from "./finding.resolver";
+import { FindingEventResolver } from "./finding-event.resolver";
 import { IngestResolver } from "./ingest.resolver";
 import { NodeResolver } from "./node.resolver";
 import { OrganizationResolver } from "./organization.resolver";
@@ -18,5 +19,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
   SummaryResolver, TokenResolver, IngestResolver, AuditResolver,
-  CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver,
+  CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver, FindingEventResolver,
 ];

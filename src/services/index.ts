@@ -15,6 +15,7 @@ import { SyncService } from "../sync/sync.service";
 import { CloudService } from "./cloud.service";
 import { IntelService } from "./intel.service";
 import { ExposureService } from "./exposure.service";
+import { EventHub } from "../events/event-hub";
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {
@@ -37,6 +38,8 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     cloud: new CloudService(ds, priority),
     intel: new IntelService(ds, priority, logger),
     exposure: new ExposureService(ds, config.maxPageSize),
+    /** Finding event fan-out; started by startApp (it listens and polls). */
+    events: new EventHub(ds, priority, logger, { subscriberBuffer: config.eventSubscriberBuffer, retentionDays: config.eventRetentionDays }),
     logger,
   };
 }

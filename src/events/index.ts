@@ -1,0 +1,5 @@
+export { EventHub, type EventHubOptions, type EventHubStart } from "./event-hub";
+export { type LogEvent } from "./event-source";
+export { encodeEventCursor, decodeEventCursor } from "./cursor";
+export { TOO_SLOW_CLOSE_CODE, TOO_SLOW_REASON } from "./event-subscription";
+export { deleteExpiredEvents, eventJobs } from "./retention";
