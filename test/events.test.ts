@@ -225,7 +225,7 @@ describe("findingEvents subscription and GET /events", () => {
 
 describe("slow subscribers", () => {
   let app: TestApp;
-  before(async () => { app = await startTestApp({ eventSubscriberBuffer: 20 }); });
+  before(async () => { app = await startTestApp({ eventSubscriberBuffer: 100 }); });
   after(async () => { await app?.stop(); });
 
   test("a subscriber that stops reading is closed with a clear reason; others get every event", async () => {
@@ -252,7 +252,7 @@ describe("slow subscribers", () => {
     const big = bigSemgrep(10);
     for (let i = 0; i < 8; i++) await upload(app, "slow/api", i % 2 ? emptySemgrep() : big);
     const expected = await logSeqs(app, start);
-    await healthy.until((e) => e.length === expected.length, 30_000);
+    await healthy.until((e) => e.length === expected.length, 90_000);
     assert.deepEqual(healthy.events.map((e) => e.seq), expected);
     ws.resume();
     const c = await Promise.race([closed, sleep(10_000).then(() => null)]);

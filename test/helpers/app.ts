@@ -19,10 +19,13 @@ export interface TestApp extends App {
  * Starts the whole server on a random port, on a fresh embedded database, or
  * (with TEST_DATABASE_URL) on a fresh schema of that PostgreSQL server.
  */
-export async function startTestApp(overrides: Partial<Config> = {}, options: { logDestination?: { write(line: string): void } } = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, options: { logDestination?: { write(line: string): void }; shareSchemaOf?: TestApp; eventPollMs?: number } = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgr-test-"));
   const serverUrl = process.env.TEST_DATABASE_URL;
-  const schema = serverUrl ? `t_${crypto.randomBytes(6).toString("hex")}` : undefined;
+  if (options.shareSchemaOf && !options.shareSchemaOf.db.schema) throw new Error("shareSchemaOf needs TEST_DATABASE_URL (the embedded database is one process's)");
+  // A second instance on the same schema (several servers, one database); the first one drops it.
+  const shared = options.shareSchemaOf?.db.schema;
+  const schema = shared ?? (serverUrl ? `t_${crypto.randomBytes(6).toString("hex")}` : undefined);
   const config: Config = {
     ...loadConfig({}, { dotenv: false }),
     port: 0,
@@ -33,8 +36,8 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { l
     secretKey: crypto.randomBytes(32).toString("base64"),
     ...overrides,
   };
-  const app = await startApp(config, { schema, logger: createLogger(config.logLevel, options.logDestination) });
-  const token = fs.readFileSync(path.join(dataDir, "admin-token"), "utf8").trim();
+  const app = await startApp(config, { schema, logger: createLogger(config.logLevel, options.logDestination), eventPollMs: options.eventPollMs });
+  const token = shared ? options.shareSchemaOf!.token : fs.readFileSync(path.join(dataDir, "admin-token"), "utf8").trim();
   const stop = app.stop.bind(app);
   const testApp: TestApp = Object.assign(app, {
     token,
@@ -54,7 +57,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, options: { l
       return fetch(`${app.url}${pathname}`, { ...init, headers });
     },
     async stop() {
-      if (schema) await app.db.dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      if (schema && !shared) await app.db.dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
       await stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
