@@ -1,5 +1,5 @@
 import { AppError } from "../common/errors";
-import { eventsDelivered } from "../http/metrics";
+import { eventSubscribersDropped, eventsDelivered } from "../http/metrics";
 import { EventPredicate } from "./event-filter";
 import type { LogEvent } from "./event-source";
 
@@ -55,7 +55,7 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
       return true;
     }
     this.queue.push(e);
-    if (this.live && this.size > this.limit) { this.fail(new AppError("LIMIT_EXCEEDED", TOO_SLOW_REASON, { limit: "subscriberBuffer" })); return false; }
+    if (this.live && this.size > this.limit) { eventSubscribersDropped.inc(); this.fail(new AppError("LIMIT_EXCEEDED", TOO_SLOW_REASON, { limit: "subscriberBuffer" })); return false; }
     return true;
   }
 

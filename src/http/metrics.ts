@@ -33,3 +33,6 @@ export const syncDuration = new client.Histogram({
 export const eventsDelivered = new client.Counter({
   name: "posturegraph_events_delivered_total", help: "Finding events delivered to subscribers (websocket) and pollers (http).", labelNames: ["transport"], registers: [registry],
 });
+export const eventSubscribersDropped = new client.Counter({
+  name: "posturegraph_event_subscribers_dropped_total", help: "Event subscribers closed because their queue overflowed (too slow).", registers: [registry],
+});
