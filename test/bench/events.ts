@@ -2,7 +2,7 @@
  * Event stream benchmark (not part of npm test):
  *   npm run build && node dist/test/bench/events.js            (embedded database)
  *   TEST_DATABASE_URL=postgres://… node dist/test/bench/events.js
- * Env: SUBSCRIBERS (1000), RATE (events/s, 10), SECONDS (20), CATCHUP (10000).
+ * Env: SUBSCRIBERS (1000), RATE (events/s, 10), DURATION (s, 20), CATCHUP (10000).
  *
  * 1. SUBSCRIBERS graphql-ws clients (one socket each) with varied filters; events committed at RATE/s,
  *    each in its own transaction; delivery latency = client receipt − commit (same clock).
@@ -20,7 +20,7 @@ import { cursorOf, maxSeq } from "../helpers/events";
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.RATE ?? 10);
-const SECONDS = Number(process.env.SECONDS ?? 20);
+const DURATION = Number(process.env.DURATION ?? 20);
 const CATCHUP = Number(process.env.CATCHUP ?? 10_000);
 
 const FILTERS = [
@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   };
 
   // 3 (baseline) and 1: connect the subscribers.
+  memory(); await sleep(200);
   const base = memory();
   const latencies: number[] = [];
   const clients: Client[] = [];
@@ -77,13 +78,14 @@ async function main(): Promise<void> {
   }
   while (app.services.events.subscriberCount < SUBSCRIBERS) await sleep(50);
   await sleep(1000);
+  memory(); await sleep(200);
   const idle = memory();
   // Server and clients share this process: the client side of a socket is measured by a client-only run (CLIENT_ONLY below); report the total.
   const perSubscriber = (idle - base) / SUBSCRIBERS;
 
   const t0 = performance.now();
   let sent = 0;
-  while (performance.now() - t0 < SECONDS * 1000) {
+  while (performance.now() - t0 < DURATION * 1000) {
     const due = Math.floor(((performance.now() - t0) / 1000) * RATE);
     while (sent < due) { await emit(1); sent++; }
     await sleep(5);
