@@ -26,6 +26,12 @@ interface Ctx { app: TestApp; a: Tenant; b: Tenant }
 const FINDING_FIELDS = "id title severity state ruleId tool location { path } repository { id fullName } organization { id name } rule { id ruleId tool name }";
 const MATRIX: Record<string, Rule> = {
   "Query.viewer": { scope: "any", query: "{ viewer { name scopes organizations { id name } } }" },
+  // Replays the whole log (cursor at sequence 0), so an organization-limited token would show any leak.
+  "Subscription.findingEvents": {
+    scope: Scope.READ,
+    query: `subscription($after: String) { findingEvents(after: $after) { cursor type finding { ${FINDING_FIELDS} } ocsf } }`,
+    variables: () => ({ after: Buffer.from("FindingEvent:0", "utf8").toString("base64url") }),
+  },
   "Query.organizations": { scope: Scope.READ, query: "{ organizations(first: 50) { totalCount nodes { id name provider url projects { id name } repositories(first: 20) { totalCount nodes { id fullName } } } } }" },
   "Query.repositories": {
     scope: Scope.READ,
