@@ -1,18 +1,10 @@
 import { FindingCategory, Severity } from "../../common/types";
+import type { RuleInput } from "../../services/finding-store.types";
 
 export { FindingCategory, Severity };
 
-/** Rule metadata as declared by the tool (driver or extension), one per (tool, ruleId). */
-export interface RuleRecord {
-  tool: string;
-  ruleId: string;
-  name: string | null;
-  shortDescription: string | null;
-  fullDescription: string | null;
-  helpText: string | null;
-  helpUri: string | null;
-  tags: string[];
-  securitySeverity: number | null;
+/** Rule metadata as declared by the tool (driver or extension), one per (tool, ruleId): what the load path stores, plus the default level. */
+export interface RuleRecord extends RuleInput {
   defaultLevel: string | null;
 }
 
