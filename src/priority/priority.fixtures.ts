@@ -9,17 +9,8 @@ import type { PriorityInput, ResourceContext } from "./priority.strategy";
 export const NOW = new Date("2025-06-01T12:00:00Z");
 const DAY = 86_400_000;
 
-/** mulberry32: tiny deterministic PRNG. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../common/random";
+export { rng };
 
 export class Gen {
   constructor(readonly rand: () => number) {}

@@ -6,16 +6,8 @@
  */
 export interface FakeOptions { org: string; repos: number; seed?: number; dependabotAlerts?: number; codeScanningAlerts?: number; secretScanningAlerts?: number }
 
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from "../../../src/common/random";
+export { rng };
 
 export const SHA = (n: number) => (n.toString(16).padStart(8, "0")).repeat(5);
 const T0 = Date.parse("2025-06-01T00:00:00Z");
