@@ -53,6 +53,8 @@ export interface SortKey<T> {
   value: (row: T) => string | number | null;
   /** SQL expression of the unique tie-breaker column (default `<alias>.id`). */
   idColumn: string;
+  /** For a computed sort expression: the property under which each row gets the value (selected with the page), for `value`. */
+  selectAs?: string;
 }
 
 interface CursorData { k: string; v: string | number | null; i: string }
@@ -98,24 +100,31 @@ const columnMaps = new Map<string, [string, string][]>();
  * instances of the entity class, so getters (`id`, `location`) work. Anything
  * with joins or relation attributes takes the ordinary path.
  */
-export async function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): Promise<T[]> {
+export async function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, extra?: { alias: string; property: string }): Promise<T[]> {
   const em = qb.expressionMap;
   const meta = em.mainAlias?.hasMetadata ? em.mainAlias.metadata : undefined;
+  const generic = async () => {
+    if (!extra) return qb.getMany();
+    const { entities, raw } = await qb.getRawAndEntities();
+    entities.forEach((e, i) => { (e as Record<string, unknown>)[extra.property] = raw[i]?.[extra.alias]; });
+    return entities;
+  };
   if (!meta || em.joinAttributes.length || em.relationIdAttributes.length
-      || meta.columns.some((c) => c.transformer || c.relationMetadata || c.embeddedMetadata || !PLAIN_TYPES.has(String(c.type)))) return qb.getMany();
+      || meta.columns.some((c) => c.transformer || c.relationMetadata || c.embeddedMetadata || !PLAIN_TYPES.has(String(c.type)))) return generic();
   const key = `${meta.name}\u0000${em.mainAlias!.name}`;
   const cols = columnMaps.get(key) ?? meta.columns.map((c): [string, string] => [`${em.mainAlias!.name}_${c.databaseName}`, c.propertyName]);
   const [sql, params] = qb.getQueryAndParameters();
   const raw: Record<string, unknown>[] = await qb.connection.query(sql, params);
   if (!columnMaps.has(key) && raw.length) {
     // First use: make sure the driver named every column as expected (long names get hashed aliases).
-    if (!cols.every(([k]) => k in raw[0])) return qb.getMany();
+    if (!cols.every(([k]) => k in raw[0])) return generic();
     columnMaps.set(key, cols);
   }
   const proto = (meta.target as { prototype: object }).prototype;
   return raw.map((r) => {
     const e = Object.create(proto) as Record<string, unknown>;
     for (const [k, p] of cols) e[p] = r[k];
+    if (extra) e[extra.property] = r[extra.alias];
     return e as T;
   });
 }
@@ -149,7 +158,9 @@ export async function paginate<T extends ObjectLiteral>(
     }
   }
   qb.orderBy(sort.column, dir).addOrderBy(sort.idColumn, dir).limit(size + 1);
-  const rows = size === 0 ? [] : await manyOf(qb);
+  const extra = sort.selectAs ? { alias: "pg_sort_value", property: sort.selectAs } : undefined;
+  if (extra) qb.addSelect(sort.column, extra.alias);
+  const rows = size === 0 ? [] : await manyOf(qb, extra);
   const more = rows.length > size;
   const page = rows.slice(0, size);
   if (backward) page.reverse();

@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from "typeorm";
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from "typeorm";
 import { Node } from "./node";
 import { FindingCategory, FindingState, PriorityLevel, Severity } from "./enums";
 import { toGlobalId } from "../common/ids";
@@ -25,14 +25,18 @@ export class Location {
 @Index("ix_finding_priority", ["priorityScore", "id"])
 @Index("ix_finding_state_severity", ["state", "severityRank", "id"])
 @Index("ix_finding_state_first_seen", ["state", "firstSeenAt", "id"])
-@Index("ix_finding_state_last_seen", ["state", "lastSeenAt", "id"])
 @Index("ix_finding_repo_state_priority", ["repositoryId", "state", "priorityScore", "id"])
 @Index("ix_finding_org_state_priority", ["organizationId", "state", "priorityScore", "id"])
 // Partial: most findings have neither, and every index costs each insert.
 @Index("ix_finding_owner", ["owner"], { where: "owner IS NOT NULL" })
 @Index("ix_finding_vulnerability", ["vulnerabilityId"], { where: "vulnerability_id IS NOT NULL" })
 export class Finding implements Node {
-  @PrimaryGeneratedColumn("uuid") id: string;
+  /**
+   * Time-ordered (UUID version 7, `uuid_v7()` in the FindingScopeSeen migration): the findings of one
+   * upload land next to each other in the primary key and in every (…, id) index instead of at random
+   * pages — a 25,000-row insert into a million-row table took half the time.
+   */
+  @PrimaryColumn("uuid", { default: () => "uuid_v7()" }) id: string;
   @Field(() => ID, { name: "id" }) get nodeId(): string { return toGlobalId("Finding", this.id); }
 
   @Column("uuid") organizationId: string;
@@ -77,7 +81,11 @@ export class Finding implements Node {
   @Column("jsonb", { default: {} }) details: Record<string, unknown>;
 
   @Field(() => Date) @Column("timestamptz") firstSeenAt: Date;
-  @Field(() => Date) @Column("timestamptz") lastSeenAt: Date;
+  /**
+   * When a load last wrote this row as seen. The API's lastSeenAt is this or, while OPEN, the time of
+   * the newest complete load of its scope (FindingScope): unchanged re-sightings write no row.
+   */
+  @Column("timestamptz", { name: "last_seen_at" }) storedLastSeenAt: Date;
   @Field(() => Date, { nullable: true }) @Column("timestamptz", { nullable: true }) fixedAt: Date | null;
   @Field(() => Date, { nullable: true }) @Column("timestamptz", { nullable: true }) dismissedAt: Date | null;
   @Field(() => String, { nullable: true }) @Column("varchar", { nullable: true }) dismissReason: string | null;

@@ -1,5 +1,6 @@
 import { DataSource } from "typeorm";
-import { FindingEventType } from "../common/types";
+import { FindingEventType, FindingState } from "../common/types";
+import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../services/finding-seen";
 import { Finding } from "../entities";
 import type { PriorityService } from "../services/priority.service";
 import { encodeEventCursor } from "./cursor";
@@ -80,6 +81,7 @@ export class EventSource {
           WHERE rl.repository_id = ANY($1::uuid[]) AND cr.gone_at IS NULL ORDER BY cr.name, cr.id`, [repoIds]) as Promise<(ResourceRow & { repository_id: string; internet_exposed: boolean; organization_id: string | null })[]>,
     ]);
     const byId = new Map(findings.map((f) => [f.id, f]));
+    const seen = await scopeSeenAt(this.ds, findings.filter((f) => f.state === FindingState.OPEN).map((f) => scopeKey(f.repositoryId, f.analysisCategory)));
     const cves = [...new Set(findings.map((f) => f.vulnerabilityId).filter((v): v is string => !!v))];
     const intel = cves.length ? (await this.priority.context(this.ds.manager, [], cves)).intel : new Map();
     const names = new Map(repos.map((r) => [r.id, r]));
@@ -106,7 +108,7 @@ export class EventSource {
         ocsf() {
           ocsf ??= toOcsf({
             eventType: type, occurredAt, cursor,
-            finding: ocsfFinding(f, names_.full_name, names_.org_name, f.vulnerabilityId ? intel.get(f.vulnerabilityId) ?? null : null,
+            finding: ocsfFinding(f, effectiveLastSeen(f, seen.get(scopeKey(f.repositoryId, f.analysisCategory))), names_.full_name, names_.org_name, f.vulnerabilityId ? intel.get(f.vulnerabilityId) ?? null : null,
               // Only resources of the finding's own organization (or of none): a payload never names another tenant's.
               (resourcesByRepo.get(r.repository_id) ?? []).filter((x) => x.organization_id === null || x.organization_id === f.organizationId)),
           });
@@ -118,13 +120,13 @@ export class EventSource {
   }
 }
 
-function ocsfFinding(f: Finding, repositoryFullName: string, organizationName: string,
+function ocsfFinding(f: Finding, lastSeenAt: Date, repositoryFullName: string, organizationName: string,
   intel: { kev: unknown; epss: { score: number; percentile: number } | null } | null, resources: ResourceRow[]): OcsfFinding {
   const fixAvailable = typeof f.details?.fixAvailable === "boolean" ? f.details.fixAvailable : f.fixedVersion ? true : null;
   return {
     id: f.id, title: f.title, message: f.message, category: f.category, severity: f.severity, state: f.state,
     ruleId: f.ruleId, tool: f.tool, toolVersion: f.toolVersion, repositoryFullName, organizationName,
-    path: f.path, startLine: f.startLine, endLine: f.endLine, firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt, fixedAt: f.fixedAt,
+    path: f.path, startLine: f.startLine, endLine: f.endLine, firstSeenAt: f.firstSeenAt, lastSeenAt, fixedAt: f.fixedAt,
     dismissReason: f.dismissReason, owner: f.owner, priorityScore: f.priorityScore, priorityLevel: f.priorityLevel,
     vulnerabilityId: f.vulnerabilityId, cwes: f.cwes ?? [], cvssScore: f.cvssScore, cvssVector: f.cvssVector,
     epss: intel?.epss ?? null, kev: !!intel?.kev, fixAvailable,

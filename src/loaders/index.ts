@@ -3,6 +3,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { manyOf } from "../common/pagination";
 import type { PriorityService } from "../services/priority.service";
+import { scopeSeenAt } from "../services/finding-seen";
 import {
   ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,
@@ -128,6 +129,11 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
       return ids.map((id) => map.get(id) ?? []);
     }),
     buildArtifact: byId(ds, BuildArtifact, access, "organization_id"),
+    /** Newest complete load per (repository, analysis category) (scopeKey), for lastSeenAt. Uncached: a subscription's context lives on. */
+    scopeSeenAt: new DataLoader<string, Date | null>(async (keys) => {
+      const map = await scopeSeenAt(ds, keys);
+      return keys.map((k) => map.get(k) ?? null);
+    }, { cache: false, maxBatchSize: 1000 }),
   };
 }
 

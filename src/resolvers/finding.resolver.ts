@@ -1,6 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Context } from "../common/context";
-import { Scope } from "../common/types";
+import { FindingState, Scope } from "../common/types";
+import { effectiveLastSeen, scopeKey } from "../services/finding-seen";
 import { ConnectionResult } from "../common/pagination";
 import { DevOpsOrganization, Finding, Repository, Rule } from "../entities";
 import { PageArgsType } from "./types/common.args";
@@ -42,6 +43,14 @@ export class FindingResolver {
     const explained = ctx.services.priority.compute(f, context, policy, new Date());
     // The stored columns are what lists sort by; show them, with the factors of the same computation.
     return { score: f.priorityScore, level: f.priorityLevel, factors: explained.factors };
+  }
+
+  @FieldResolver(() => Date, { description: "When a scan or sync last reported it: for an OPEN finding, the newest complete upload or sync of its repository and analysis category." })
+  async lastSeenAt(@Root() f: Finding, @Ctx() ctx: Context): Promise<Date> {
+    const known = (f as Finding & { effectiveLastSeenAt?: Date }).effectiveLastSeenAt;
+    if (known) return known;
+    if (f.state !== FindingState.OPEN) return f.storedLastSeenAt;
+    return effectiveLastSeen(f, await ctx.loaders.scopeSeenAt.load(scopeKey(f.repositoryId, f.analysisCategory)));
   }
 
   @FieldResolver(() => Rule, { nullable: true, description: "The tool's rule metadata." })

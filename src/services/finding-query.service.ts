@@ -4,6 +4,7 @@ import { tryId, isUuid } from "../common/ids";
 import { ConnectionResult, PageArgs, paginate, SortKey } from "../common/pagination";
 import { UserInputError } from "../common/errors";
 import { Finding, Repository } from "../entities";
+import { effectiveLastSeenSql } from "./finding-seen";
 import { FindingFilter, FindingOrder, FindingOrderField, OrderDirection } from "../resolvers/types/finding.inputs";
 
 const MAX_FILTER_VALUES = 500;
@@ -100,7 +101,9 @@ function sortKey(order: FindingOrder | undefined): SortKey<Finding> {
     case FindingOrderField.FIRST_SEEN:
       return { name: "FIRST_SEEN", column: "f.first_seen_at", cast: "timestamptz", direction, idColumn: "f.id", value: (f) => f.firstSeenAt.toISOString() };
     case FindingOrderField.LAST_SEEN:
-      return { name: "LAST_SEEN", column: "f.last_seen_at", cast: "timestamptz", direction, idColumn: "f.id", value: (f) => f.lastSeenAt.toISOString() };
+      // Computed (finding-seen.ts): no index serves it, so the filtered set is sorted; filter first at scale.
+      return { name: "LAST_SEEN", column: effectiveLastSeenSql("f"), cast: "timestamptz", direction, idColumn: "f.id", selectAs: "effectiveLastSeenAt",
+        value: (f) => new Date((f as Finding & { effectiveLastSeenAt: Date | string }).effectiveLastSeenAt).toISOString() };
     default:
       return { name: "PRIORITY", column: "f.priority_score", cast: "int", direction, idColumn: "f.id", value: (f) => f.priorityScore };
   }

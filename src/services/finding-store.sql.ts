@@ -92,6 +92,26 @@ export async function touchFindings(em: EntityManager, ids: string[], now: Date)
   if (ids.length) await em.query("UPDATE finding SET last_seen_at = $2 WHERE id = ANY($1::uuid[])", [ids, now]);
 }
 
-export async function fixFindings(em: EntityManager, ids: string[], now: Date): Promise<void> {
-  if (ids.length) await em.query("UPDATE finding SET state = 'FIXED', fixed_at = $2, updated_at = $2 WHERE id = ANY($1::uuid[])", [ids, now]);
+/** Marks findings FIXED; `prevSeen` (the scope's previous complete load) becomes their stored last_seen_at if later (finding-seen.ts). */
+export async function fixFindings(em: EntityManager, ids: string[], now: Date, prevSeen: Date | null): Promise<void> {
+  if (ids.length) {
+    await em.query(
+      "UPDATE finding SET state = 'FIXED', fixed_at = $2, updated_at = $2, last_seen_at = GREATEST(last_seen_at, $3::timestamptz) WHERE id = ANY($1::uuid[])",
+      [ids, now, prevSeen]);
+  }
+}
+
+type Scope = { repositoryId: string; analysisCategory: string };
+
+/** The time of the scope's newest complete load, if any. */
+export async function scopeSeen(em: EntityManager, scope: Scope): Promise<Date | null> {
+  const [row] = await em.query("SELECT seen_at FROM finding_scope WHERE repository_id = $1 AND analysis_category = $2", [scope.repositoryId, scope.analysisCategory]);
+  return row?.seen_at ?? null;
+}
+
+/** Records a complete load of the scope: every finding still OPEN in it was seen at `now`. */
+export async function markScopeSeen(em: EntityManager, scope: Scope, now: Date): Promise<void> {
+  await em.query(
+    `INSERT INTO finding_scope (repository_id, analysis_category, seen_at) VALUES ($1, $2, $3)
+     ON CONFLICT (repository_id, analysis_category) DO UPDATE SET seen_at = EXCLUDED.seen_at`, [scope.repositoryId, scope.analysisCategory, now]);
 }

@@ -2,7 +2,7 @@ import { EntityManager } from "typeorm";
 import { FindingEventType, FindingState, SEVERITY_RANK } from "../common/types";
 import { slaDueAt } from "../priority";
 import { appendEvents, EventRow } from "./event-log";
-import { FindingWrite, fixFindings, insertFindings, touchFindings, updateFindings } from "./finding-store.sql";
+import { FindingWrite, fixFindings, insertFindings, markScopeSeen, scopeSeen, touchFindings, updateFindings } from "./finding-store.sql";
 import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 import { PriorityService } from "./priority.service";
 
@@ -66,6 +66,8 @@ export class FindingStore {
     const byFingerprint = new Map<string, FindingInput>();
     for (const f of inputs) byFingerprint.set(f.fingerprint, f);
     const existing = await this.existing(em, scope);
+    // The previous complete load's time: what "last seen" means for the OPEN findings it saw (finding-seen.ts).
+    const prevSeen = scope.complete ? await scopeSeen(em, scope) : null;
     const policy = await this.priority.policy(em);
     const ctx = await this.priority.context(em, [scope.repositoryId], [...byFingerprint.values()].map((f) => f.vulnerabilityId ?? ""));
 
@@ -98,7 +100,11 @@ export class FindingStore {
         result.unchanged++;
         // Nothing material moved, but the clock (SLA) or the context may have moved the score.
         const p = this.priority.compute({ ...prev, repositoryId: scope.repositoryId }, ctx, policy, now);
-        if (p.score === prev.priorityScore && p.level === prev.priorityLevel) { touched.push(prev.id); continue; }
+        if (p.score === prev.priorityScore && p.level === prev.priorityLevel) {
+          // Still OPEN after a complete load: the scope's seen time says it was seen; no row write.
+          if (!(scope.complete && prev.state === FindingState.OPEN)) touched.push(prev.id);
+          continue;
+        }
         updates.push({ ...prev, priorityScore: p.score, priorityLevel: p.level });
         if (p.level !== prev.priorityLevel) ev(prev.id, FindingEventType.PRIORITY_CHANGED, { from: { score: prev.priorityScore, level: prev.priorityLevel }, to: { score: p.score, level: p.level } });
         continue;
@@ -123,7 +129,8 @@ export class FindingStore {
     for (const w of pendingCreated) ev(created.get(w.fingerprint)!, FindingEventType.CREATED, { state: w.state, severity: w.severity, category: w.category });
     await updateFindings(em, updates, now);
     await touchFindings(em, touched, now);
-    await fixFindings(em, toFix, now);
+    await fixFindings(em, toFix, now, prevSeen);
+    if (scope.complete) await markScopeSeen(em, scope, now);
     await appendEvents(em, events, now);
     return result;
   }

@@ -24,6 +24,9 @@ const FINDINGS = Number(opt("findings", "1000000"));
 const REPOS = Number(opt("repos", String(Math.max(100, Math.round(FINDINGS / 100)))));
 const DB_URL = opt("database-url") ?? process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/posturegraph_bench";
 const QUICK = opt("quick") === "true";
+/** `--only 1,6`: run just those scenarios (numbers as in the table). */
+const ONLY = opt("only")?.split(",").map((x) => x.trim());
+const want = (n: string) => !ONLY || ONLY.includes(n);
 const N = (n: number) => (QUICK ? Math.max(20, Math.round(n / 5)) : n);
 
 interface Stat { n: number; p50: number; p95: number; p99: number; max: number; rps: number }
@@ -175,68 +178,79 @@ async function main() {
   const schemaFields: string[] = (await gql("{ __schema { queryType { fields { name } } subscriptionType { fields { name } } } }")).__schema.queryType.fields.map((f: { name: string }) => f.name);
   const subscriptionFields: string[] = ((await gql("{ __schema { subscriptionType { fields { name } } } }")).__schema.subscriptionType?.fields ?? []).map((f: { name: string }) => f.name);
 
+  let peakRss = 0;
+  let s1gql: Stat | undefined;
+
   // 1. First page of open CRITICAL+HIGH by priority.
-  const s1 = () => gql(S1).then(() => undefined);
-  const page1 = await gql(S1);
-  if (page1.findings.edges.length !== 50) throw new Error("scenario 1 returned fewer than 50 findings");
-  const s1sql = await measure(() => sql(SQL1(true, false)), N(300));
-  const s1gql = await measure(s1, N(300));
-  const s1stmts = await perRequest(s1);
-  const s1cpu = await cpuPerRequest(s1, N(200));
-  const s1bytes = JSON.stringify(page1).length;
-  add({ scenario: "1. first page, 1 client", target: "p95 ≤ 25 ms and ≤ 3× SQL", graphql: s1gql, sql: s1sql, extra: { transactionsPerRequest: s1stmts, serverCpuMsPerRequest: s1cpu, responseBytes: s1bytes } });
-  // The same page without the factor explanations (what a list view that opens details on demand asks).
-  const S1_LEAN = S1.replace("factors { key label contribution detail }", "").replace("query S1", "query S1lean");
-  const lean = () => gql(S1_LEAN).then(() => undefined);
-  add({ scenario: "1'. first page without factors, 1 client", target: "(diagnostic)", graphql: await measure(lean, N(300)), sql: s1sql, extra: { serverCpuMsPerRequest: await cpuPerRequest(lean, N(200)) } });
-  add({ scenario: "1'. first page without factors, 20 clients", target: "(diagnostic)", graphql: await measure(lean, N(3000), 20) });
-  const s1sql20 = await measure(() => sql(SQL1(true, false)), N(3000), 20);
-  rss.start();
-  const s1gql20 = await measure(s1, N(3000), 20);
-  const peakRss = rss.stop();
-  add({ scenario: "1. first page, 20 clients", target: "≥ 500 req/s, p99 ≤ 150 ms, RSS ≤ 400 MB", graphql: s1gql20, sql: s1sql20, extra: { serverPeakRssMB: peakRss } });
+  if (want("1")) {
+    const s1 = () => gql(S1).then(() => undefined);
+    const page1 = await gql(S1);
+    if (page1.findings.edges.length !== 50) throw new Error("scenario 1 returned fewer than 50 findings");
+    const s1sql = await measure(() => sql(SQL1(true, false)), N(300));
+    s1gql = await measure(s1, N(300));
+    const s1stmts = await perRequest(s1);
+    const s1cpu = await cpuPerRequest(s1, N(200));
+    const s1bytes = JSON.stringify(page1).length;
+    add({ scenario: "1. first page, 1 client", target: "p95 ≤ 25 ms and ≤ 3× SQL", graphql: s1gql, sql: s1sql, extra: { transactionsPerRequest: s1stmts, serverCpuMsPerRequest: s1cpu, responseBytes: s1bytes } });
+    // The same page without the factor explanations (what a list view that opens details on demand asks).
+    const S1_LEAN = S1.replace("factors { key label contribution detail }", "").replace("query S1", "query S1lean");
+    const lean = () => gql(S1_LEAN).then(() => undefined);
+    add({ scenario: "1'. first page without factors, 1 client", target: "(diagnostic)", graphql: await measure(lean, N(300)), sql: s1sql, extra: { serverCpuMsPerRequest: await cpuPerRequest(lean, N(200)) } });
+    add({ scenario: "1'. first page without factors, 20 clients", target: "(diagnostic)", graphql: await measure(lean, N(3000), 20) });
+    const s1sql20 = await measure(() => sql(SQL1(true, false)), N(3000), 20);
+    rss.start();
+    const s1gql20 = await measure(s1, N(3000), 20);
+    peakRss = rss.stop();
+    add({ scenario: "1. first page, 20 clients", target: "≥ 500 req/s, p99 ≤ 150 ms, RSS ≤ 400 MB", graphql: s1gql20, sql: s1sql20, extra: { serverPeakRssMB: peakRss } });
+  }
 
   // 2. Deep page: a cursor for the 500,000th row (or the deepest there is) in that order.
-  const [{ n: matching }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH')")).rows;
-  const depth = Math.min(500_000, matching - 100);
-  const at = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH') ORDER BY priority_score DESC, id DESC OFFSET ${depth - 1} LIMIT 1`)).rows[0];
-  const c2 = cursor(at.priority_score, at.id);
-  const s2gql = await measure(() => gql(S1, { after: c2 }).then(() => undefined), N(300));
-  const s2sql = await measure(() => sql(SQL1(true, true), [at.priority_score, at.id]), N(300));
-  add({ scenario: `2. deep page after ${depth.toLocaleString()} rows`, target: "≤ 1.5× scenario 1", graphql: s2gql, sql: s2sql, extra: { depth, matching, vsScenario1: Math.round((s2gql.p95 / s1gql.p95) * 100) / 100 } });
-  const [{ n: openAll }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN'")).rows;
-  if (openAll > 500_100) {
-    const at2 = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' ORDER BY priority_score DESC, id DESC OFFSET 499999 LIMIT 1`)).rows[0];
-    const c2b = cursor(at2.priority_score, at2.id);
-    const g = await measure(() => gql(S1_OPEN, { after: c2b }).then(() => undefined), N(300));
-    const q = await measure(() => sql(SQL1(false, true), [at2.priority_score, at2.id]), N(300));
-    add({ scenario: "2b. all OPEN by priority, after 500,000 rows", target: "(same order without the severity filter)", graphql: g, sql: q });
+  if (want("2")) {
+    const [{ n: matching }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH')")).rows;
+    const depth = Math.min(500_000, matching - 100);
+    const at = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH') ORDER BY priority_score DESC, id DESC OFFSET ${depth - 1} LIMIT 1`)).rows[0];
+    const c2 = cursor(at.priority_score, at.id);
+    const s2gql = await measure(() => gql(S1, { after: c2 }).then(() => undefined), N(300));
+    const s2sql = await measure(() => sql(SQL1(true, true), [at.priority_score, at.id]), N(300));
+    add({ scenario: `2. deep page after ${depth.toLocaleString()} rows`, target: "≤ 1.5× scenario 1", graphql: s2gql, sql: s2sql, extra: { depth, matching, vsScenario1: s1gql ? Math.round((s2gql.p95 / s1gql.p95) * 100) / 100 : null } });
+    const [{ n: openAll }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN'")).rows;
+    if (openAll > 500_100) {
+      const at2 = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' ORDER BY priority_score DESC, id DESC OFFSET 499999 LIMIT 1`)).rows[0];
+      const c2b = cursor(at2.priority_score, at2.id);
+      const g = await measure(() => gql(S1_OPEN, { after: c2b }).then(() => undefined), N(300));
+      const q = await measure(() => sql(SQL1(false, true), [at2.priority_score, at2.id]), N(300));
+      add({ scenario: "2b. all OPEN by priority, after 500,000 rows", target: "(same order without the severity filter)", graphql: g, sql: q });
+    }
   }
 
   // 3. postureSummary, estate and one organization.
-  const [org] = (await pool.query("SELECT organization_id AS id, count(*) AS n FROM finding GROUP BY 1 ORDER BY 2 DESC LIMIT 1")).rows;
-  const orgGid = toGlobalId("DevOpsOrganization", org.id);
-  const sum = await gql(SUMMARY);
-  const exact = (await pool.query("SELECT count(*)::int AS n FROM finding")).rows[0].n;
-  if (sum.postureSummary.totalFindings !== exact) throw new Error(`postureSummary total ${sum.postureSummary.totalFindings} != ${exact}`);
-  add({ scenario: "3. postureSummary, estate", target: "p95 ≤ 100 ms, exact", graphql: await measure(() => gql(SUMMARY).then(() => undefined), N(200)), sql: await measure(() => sql(SQL_SUMMARY(false)), N(30), 1, 3), note: "SQL = GROUP BY over findings (no precompute)", extra: { exactTotal: true } });
-  add({ scenario: "3. postureSummary, largest organization", target: "p95 ≤ 100 ms", graphql: await measure(() => gql(SUMMARY, { org: orgGid }).then(() => undefined), N(200)), sql: await measure(() => sql(SQL_SUMMARY(true), [org.id]), N(30), 1, 3), note: "SQL = GROUP BY over the organization's findings" });
+  if (want("3")) {
+    const [org] = (await pool.query("SELECT organization_id AS id, count(*) AS n FROM finding GROUP BY 1 ORDER BY 2 DESC LIMIT 1")).rows;
+    const orgGid = toGlobalId("DevOpsOrganization", org.id);
+    const sum = await gql(SUMMARY);
+    const exact = (await pool.query("SELECT count(*)::int AS n FROM finding")).rows[0].n;
+    if (sum.postureSummary.totalFindings !== exact) throw new Error(`postureSummary total ${sum.postureSummary.totalFindings} != ${exact}`);
+    add({ scenario: "3. postureSummary, estate", target: "p95 ≤ 100 ms, exact", graphql: await measure(() => gql(SUMMARY).then(() => undefined), N(200)), sql: await measure(() => sql(SQL_SUMMARY(false)), N(30), 1, 3), note: "SQL = GROUP BY over findings (no precompute)", extra: { exactTotal: true } });
+    add({ scenario: "3. postureSummary, largest organization", target: "p95 ≤ 100 ms", graphql: await measure(() => gql(SUMMARY, { org: orgGid }).then(() => undefined), N(200)), sql: await measure(() => sql(SQL_SUMMARY(true), [org.id]), N(30), 1, 3), note: "SQL = GROUP BY over the organization's findings" });
+  }
 
   // 4. A repository page: the largest repository (worst case) and a median one.
-  const big = (await pool.query("SELECT r.id, r.full_name FROM repository r JOIN (SELECT repository_id, count(*) n FROM finding GROUP BY 1 ORDER BY 2 DESC LIMIT 1) x ON x.repository_id = r.id")).rows[0];
-  const mid = (await pool.query(`SELECT r.id, r.full_name FROM repository r WHERE r.full_name LIKE '%/repo-${Math.floor(REPOS / 2)}' LIMIT 1`)).rows[0] ?? big;
-  for (const [label, repo] of [["largest", big], ["median", mid]] as const) {
-    const repoSql = async () => {
-      await Promise.all([
-        pool.query("SELECT r.*, o.name FROM repository r JOIN devops_organization o ON o.id = r.organization_id WHERE lower(r.full_name) = lower($1)", [repo.full_name]),
-        pool.query("SELECT name, kind, definition_path FROM pipeline WHERE repository_id = $1 ORDER BY name", [repo.id]),
-        pool.query("SELECT name, production FROM environment WHERE repository_id = $1 ORDER BY name", [repo.id]),
-        pool.query("SELECT cr.* FROM cloud_resource cr JOIN resource_link rl ON rl.resource_id = cr.id WHERE rl.repository_id = $1 AND cr.gone_at IS NULL ORDER BY cr.name", [repo.id]),
-        pool.query(`SELECT f.*, vi.* FROM finding f LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id WHERE f.repository_id = $1 AND f.state = 'OPEN' ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`, [repo.id]),
-      ]);
-    };
-    const g = () => gql(REPO, { name: repo.full_name }).then(() => undefined);
-    add({ scenario: `4. repository page (${label})`, target: "p95 ≤ 50 ms", graphql: await measure(g, N(200)), sql: await measure(repoSql, N(200)), extra: { transactionsPerRequest: await perRequest(g) } });
+  if (want("4")) {
+    const big = (await pool.query("SELECT r.id, r.full_name FROM repository r JOIN (SELECT repository_id, count(*) n FROM finding GROUP BY 1 ORDER BY 2 DESC LIMIT 1) x ON x.repository_id = r.id")).rows[0];
+    const mid = (await pool.query(`SELECT r.id, r.full_name FROM repository r WHERE r.full_name LIKE '%/repo-${Math.floor(REPOS / 2)}' LIMIT 1`)).rows[0] ?? big;
+    for (const [label, repo] of [["largest", big], ["median", mid]] as const) {
+      const repoSql = async () => {
+        await Promise.all([
+          pool.query("SELECT r.*, o.name FROM repository r JOIN devops_organization o ON o.id = r.organization_id WHERE lower(r.full_name) = lower($1)", [repo.full_name]),
+          pool.query("SELECT name, kind, definition_path FROM pipeline WHERE repository_id = $1 ORDER BY name", [repo.id]),
+          pool.query("SELECT name, production FROM environment WHERE repository_id = $1 ORDER BY name", [repo.id]),
+          pool.query("SELECT cr.* FROM cloud_resource cr JOIN resource_link rl ON rl.resource_id = cr.id WHERE rl.repository_id = $1 AND cr.gone_at IS NULL ORDER BY cr.name", [repo.id]),
+          pool.query(`SELECT f.*, vi.* FROM finding f LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id WHERE f.repository_id = $1 AND f.state = 'OPEN' ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`, [repo.id]),
+        ]);
+      };
+      const g = () => gql(REPO, { name: repo.full_name }).then(() => undefined);
+      add({ scenario: `4. repository page (${label})`, target: "p95 ≤ 50 ms", graphql: await measure(g, N(200)), sql: await measure(repoSql, N(200)), extra: { transactionsPerRequest: await perRequest(g) } });
+    }
   }
 
   // 5. exposurePaths.
@@ -244,68 +258,72 @@ async function main() {
   else add({ scenario: "5. exposurePaths", target: "-", note: "not available (no exposurePaths query on this build)" });
 
   // 6. Ingestion: a 25,000-result SARIF upload, first and unchanged.
-  const body = sarif(25_000);
-  const tag = Date.now().toString(36);
-  const ingest = async (repoName: string) => {
-    const t = performance.now();
-    const res = await fetch(`${base}/ingest/sarif?repository=${encodeURIComponent(repoName)}`, { method: "POST", headers: { "content-type": "application/sarif+json", authorization: `Bearer ${token}` }, body });
-    const json = await res.json() as Record<string, unknown>;
-    if (!res.ok) throw new Error(`ingest ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
-    return { ms: performance.now() - t, json };
-  };
-  const firsts: number[] = [], agains: number[] = [];
-  const rounds = QUICK ? 1 : 3;
-  for (let i = 0; i < rounds; i++) {
-    const name = `bench-ingest/${tag}-${i}`;
-    const a = await ingest(name); if (a.json.created !== 25_000) throw new Error(`first upload created ${String(a.json.created)}`);
-    firsts.push(a.ms);
-    const b = await ingest(name); if (b.json.unchanged !== 25_000) throw new Error(`re-upload unchanged ${String(b.json.unchanged)}`);
-    agains.push(b.ms);
-  }
-  // Floor: the same 25,000 rows written by one unnest INSERT, and an unchanged re-sighting as one read + one UPDATE (rolled back).
-  const [ing] = (await pool.query("SELECT repository_id, organization_id, analysis_category FROM finding WHERE repository_id = (SELECT id FROM repository WHERE full_name = $1) LIMIT 1", [`bench-ingest/${tag}-0`])).rows;
-  const floorFirst: number[] = [], floorAgain: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    const c = await pool.connect();
-    try {
-      await c.query("BEGIN");
-      let t = performance.now();
-      const fps = Array.from({ length: 25_000 }, (_, k) => `floor-${i}-${k}`);
-      await c.query(`INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state, rule_id, tool, path, start_line, first_seen_at, last_seen_at, priority_score, priority_level)
-        SELECT $1, $2, 'floor', fp, 'sarif', 'Rule', msg, 'CODE', 'MEDIUM', 2, 'OPEN', 'rule-1', 'synthetic', p, 1, now(), now(), 30, 'P3' FROM unnest($3::varchar[], $4::text[], $5::varchar[]) AS u(fp, msg, p)`,
-      [ing.organization_id, ing.repository_id, fps, fps.map((f) => `Issue ${f}`), fps.map((f) => `src/${f}.ts`)]);
-      floorFirst.push(performance.now() - t);
-      t = performance.now();
-      const { rows: ex } = await c.query("SELECT id, fingerprint, severity, state, title, message, path, start_line, priority_score FROM finding WHERE repository_id = $1 AND analysis_category = $2", [ing.repository_id, ing.analysis_category]);
-      await c.query("UPDATE finding SET last_seen_at = now() WHERE id = ANY($1::uuid[])", [ex.map((e) => e.id)]);
-      floorAgain.push(performance.now() - t);
-    } finally { await c.query("ROLLBACK"); c.release(); }
-  }
-  add({ scenario: "6. SARIF 25,000 results, first upload", target: "≤ 2 s", graphql: stats(firsts, firsts.reduce((a, b) => a + b, 0)), sql: stats(floorFirst, floorFirst.reduce((a, b) => a + b, 0)), note: `HTTP POST /ingest/sarif (${(body.length / 1e6).toFixed(1)} MB); SQL = one unnest INSERT of 25,000 rows` });
-  add({ scenario: "6. SARIF 25,000 results, unchanged", target: "≤ 1 s", graphql: stats(agains, agains.reduce((a, b) => a + b, 0)), sql: stats(floorAgain, floorAgain.reduce((a, b) => a + b, 0)), note: "SQL = read the scope + one UPDATE of last_seen_at" });
+  if (want("6")) {
+    const body = sarif(25_000);
+    const tag = Date.now().toString(36);
+    const ingest = async (repoName: string) => {
+      const t = performance.now();
+      const res = await fetch(`${base}/ingest/sarif?repository=${encodeURIComponent(repoName)}`, { method: "POST", headers: { "content-type": "application/sarif+json", authorization: `Bearer ${token}` }, body });
+      const json = await res.json() as Record<string, unknown>;
+      if (!res.ok) throw new Error(`ingest ${res.status}: ${JSON.stringify(json).slice(0, 300)}`);
+      return { ms: performance.now() - t, json };
+    };
+    const firsts: number[] = [], agains: number[] = [];
+    const rounds = QUICK ? 1 : 3;
+    for (let i = 0; i < rounds; i++) {
+      const name = `bench-ingest/${tag}-${i}`;
+      const a = await ingest(name); if (a.json.created !== 25_000) throw new Error(`first upload created ${String(a.json.created)}`);
+      firsts.push(a.ms);
+      const b = await ingest(name); if (b.json.unchanged !== 25_000) throw new Error(`re-upload unchanged ${String(b.json.unchanged)}`);
+      agains.push(b.ms);
+    }
+    // Floor: the same 25,000 rows written by one unnest INSERT, and an unchanged re-sighting as one read + one UPDATE (rolled back).
+    const [ing] = (await pool.query("SELECT repository_id, organization_id, analysis_category FROM finding WHERE repository_id = (SELECT id FROM repository WHERE full_name = $1) LIMIT 1", [`bench-ingest/${tag}-0`])).rows;
+    const floorFirst: number[] = [], floorAgain: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const c = await pool.connect();
+      try {
+        await c.query("BEGIN");
+        let t = performance.now();
+        const fps = Array.from({ length: 25_000 }, (_, k) => `floor-${i}-${k}`);
+        await c.query(`INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state, rule_id, tool, path, start_line, first_seen_at, last_seen_at, priority_score, priority_level)
+          SELECT $1, $2, 'floor', fp, 'sarif', 'Rule', msg, 'CODE', 'MEDIUM', 2, 'OPEN', 'rule-1', 'synthetic', p, 1, now(), now(), 30, 'P3' FROM unnest($3::varchar[], $4::text[], $5::varchar[]) AS u(fp, msg, p)`,
+        [ing.organization_id, ing.repository_id, fps, fps.map((f) => `Issue ${f}`), fps.map((f) => `src/${f}.ts`)]);
+        floorFirst.push(performance.now() - t);
+        t = performance.now();
+        const { rows: ex } = await c.query("SELECT id, fingerprint, severity, state, title, message, path, start_line, priority_score FROM finding WHERE repository_id = $1 AND analysis_category = $2", [ing.repository_id, ing.analysis_category]);
+        // An unchanged re-sighting writes no finding row (finding-seen.ts): one scope row.
+        await c.query("INSERT INTO finding_scope (repository_id, analysis_category, seen_at) VALUES ($1, $2, now()) ON CONFLICT (repository_id, analysis_category) DO UPDATE SET seen_at = now()", [ing.repository_id, ing.analysis_category]);
+        if (ex.length !== 25_000) throw new Error(`floor read ${ex.length} rows`);
+        floorAgain.push(performance.now() - t);
+      } finally { await c.query("ROLLBACK"); c.release(); }
+    }
+    add({ scenario: "6. SARIF 25,000 results, first upload", target: "≤ 2 s", graphql: stats(firsts, firsts.reduce((a, b) => a + b, 0)), sql: stats(floorFirst, floorFirst.reduce((a, b) => a + b, 0)), note: `HTTP POST /ingest/sarif (${(body.length / 1e6).toFixed(1)} MB); SQL = one unnest INSERT of 25,000 rows` });
+    add({ scenario: "6. SARIF 25,000 results, unchanged", target: "≤ 1 s", graphql: stats(agains, agains.reduce((a, b) => a + b, 0)), sql: stats(floorAgain, floorAgain.reduce((a, b) => a + b, 0)), note: "SQL = read the scope's 25,000 rows + one scope row" });
 
-  // The uploads above must not grow the estate run after run.
-  await pool.query("DELETE FROM finding_event WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
-  await pool.query("DELETE FROM finding WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')");
-  await pool.query("DELETE FROM import_run WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
-  await pool.query("DELETE FROM repository WHERE full_name LIKE 'bench-ingest/%'").catch(() => undefined);
+    // The uploads above must not grow the estate run after run.
+    await pool.query("DELETE FROM finding_event WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
+    await pool.query("DELETE FROM finding WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')");
+    await pool.query("DELETE FROM import_run WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
+    await pool.query("DELETE FROM repository WHERE full_name LIKE 'bench-ingest/%'").catch(() => undefined);
+  }
 
   // 7. Subscriptions.
   add({ scenario: "7. subscription delivery, 1,000 subscribers", target: "-", note: subscriptionFields.includes("findingEvents") ? "findingEvents exists but is not driven by this harness yet" : "not available (no findingEvents subscription on this build)" });
 
   // Targets.
   const get = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))!;
-  const check = (prefix: string, ok: boolean) => { get(prefix).ok = ok; };
+  const check = (prefix: string, ok: () => boolean) => { const r = get(prefix); if (r) r.ok = ok(); };
   const r1 = get("1. first page, 1 client"), r20 = get("1. first page, 20 clients");
-  check("1. first page, 1 client", r1.graphql!.p95 <= 25 && r1.ratioP95! <= 3);
-  check("1. first page, 20 clients", r20.graphql!.rps >= 500 && r20.graphql!.p99 <= 150 && peakRss <= 400);
-  check("2. deep page", get("2. deep page").graphql!.p95 <= 1.5 * r1.graphql!.p95);
-  check("3. postureSummary, estate", get("3. postureSummary, estate").graphql!.p95 <= 100);
-  check("3. postureSummary, largest", get("3. postureSummary, largest").graphql!.p95 <= 100);
-  check("4. repository page (largest)", get("4. repository page (largest)").graphql!.p95 <= 50);
-  check("4. repository page (median)", get("4. repository page (median)").graphql!.p95 <= 50);
-  check("6. SARIF 25,000 results, first", Math.max(...firsts) <= 2000);
-  check("6. SARIF 25,000 results, unchanged", Math.max(...agains) <= 1000);
+  check("1. first page, 1 client", () => r1.graphql!.p95 <= 25 && r1.ratioP95! <= 3);
+  check("1. first page, 20 clients", () => r20.graphql!.rps >= 500 && r20.graphql!.p99 <= 150 && peakRss <= 400);
+  check("2. deep page", () => get("2. deep page").graphql!.p95 <= 1.5 * r1.graphql!.p95);
+  check("3. postureSummary, estate", () => get("3. postureSummary, estate").graphql!.p95 <= 100);
+  check("3. postureSummary, largest", () => get("3. postureSummary, largest").graphql!.p95 <= 100);
+  check("4. repository page (largest)", () => get("4. repository page (largest)").graphql!.p95 <= 50);
+  check("4. repository page (median)", () => get("4. repository page (median)").graphql!.p95 <= 50);
+  check("6. SARIF 25,000 results, first", () => get("6. SARIF 25,000 results, first").graphql!.max <= 2000);
+  check("6. SARIF 25,000 results, unchanged", () => get("6. SARIF 25,000 results, unchanged").graphql!.max <= 1000);
 
   const result = { at: new Date().toISOString(), loadAverage1m: { start: load0, end: os.loadavg()[0] }, findings, repositories: Number((await pool.query("SELECT count(*) FROM repository")).rows[0].count), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version, postgres: (await pool.query("SHOW server_version")).rows[0].server_version }, serverPeakRssMB: peakRss, serverVmHWMMB: Math.round(rss.read().hwm), seconds: Math.round((Date.now() - t0) / 1000), rows };
   fs.writeFileSync(path.join(ROOT, "test/bench/results.json"), JSON.stringify(result, null, 2) + "\n");

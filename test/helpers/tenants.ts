@@ -40,7 +40,7 @@ export async function seedTenant(ds: DataSource, key: string): Promise<Tenant> {
     findings.push(await em.save(em.create(Finding, {
       organizationId: org.id, repositoryId: repo.id, ruleRefId: rule.id, analysisCategory: `${key}-category`, fingerprint: `${key}-fp-${i}`,
       source: "sarif", title: `${key} finding ${i}`, category: FindingCategory.CODE, severity, severityRank: 4 - i, state: FindingState.OPEN,
-      ruleId: `${key}-rule`, tool: `${key}-scanner`, path: `src/${key}.ts`, firstSeenAt: new Date(), lastSeenAt: new Date(), priorityScore: 50 + i, priorityLevel: PriorityLevel.P2,
+      ruleId: `${key}-rule`, tool: `${key}-scanner`, path: `src/${key}.ts`, firstSeenAt: new Date(), storedLastSeenAt: new Date(), priorityScore: 50 + i, priorityLevel: PriorityLevel.P2,
     })));
   }
   const connector = await em.save(em.create(Connector, { provider: ConnectorProvider.GITHUB, organization: `${key}-org`, url: `http://127.0.0.1:9/${key}`, organizationId: org.id }));
