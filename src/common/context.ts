@@ -18,14 +18,16 @@ export interface Context {
   remoteAddress: string | null;
   /** Root fields this request used that needed the admin scope (noted by the auth checker, read by the audit plugin). */
   adminFields: string[];
+  /** The database snapshot seen when the request was authenticated (response-cache.plugin.ts); absent on WebSockets. */
+  snapshot?: string;
   /** The WebSocket of a subscription (to close a subscriber that falls behind). */
   connection?: { close(code: number, reason: string): void };
 }
 
-export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger, remoteAddress: string | null = null): Context {
+export function buildContext(ds: DataSource, services: Services, config: Config, auth: AuthInfo, requestId: string, log: Logger, remoteAddress: string | null = null, snapshot?: string): Context {
   const access: AccessScope = { organizationIds: auth.organizationIds };
   return {
     auth, access, loaders: createLoaders(ds, access, services), services, config, requestId, log: log.child({ requestId, tokenId: auth.tokenId }),
-    remoteAddress, adminFields: [],
+    remoteAddress, adminFields: [], snapshot,
   };
 }

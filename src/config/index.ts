@@ -48,6 +48,8 @@ export interface Config {
   eventRetentionDays: number;
   /** Events queued for one subscriber before it is closed as too slow. */
   eventSubscriberBuffer: number;
+  /** Query responses kept per database snapshot (response-cache.plugin.ts); ttlMs 0 disables. */
+  responseCache: { ttlMs: number; maxBytes: number };
 }
 
 export interface QueryLimits {
@@ -132,5 +134,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     intelSchedule: env.INTEL_SCHEDULE || "23 6 * * *",
     eventRetentionDays: int(env.EVENT_RETENTION_DAYS, 30, "EVENT_RETENTION_DAYS"),
     eventSubscriberBuffer: Math.max(1, int(env.EVENT_SUBSCRIBER_BUFFER, 1000, "EVENT_SUBSCRIBER_BUFFER")),
+    responseCache: {
+      ttlMs: int(env.RESPONSE_CACHE_TTL_MS, 10_000, "RESPONSE_CACHE_TTL_MS"),
+      maxBytes: int(env.RESPONSE_CACHE_MAX_BYTES, 64 * 1024 * 1024, "RESPONSE_CACHE_MAX_BYTES"),
+    },
   };
 }

@@ -6,7 +6,12 @@ import { RateLimiter } from "../common/rate-limiter";
 import { tooMany } from "./rate-limit";
 
 declare module "express-serve-static-core" {
-  interface Request { auth?: AuthInfo; requestId: string }
+  interface Request {
+    auth?: AuthInfo;
+    requestId: string;
+    /** The database snapshot the token lookup saw (response cache key). */
+    snapshot?: string;
+  }
 }
 
 export function bearerToken(header: string | undefined): string | null {
@@ -30,8 +35,8 @@ export function requireToken(tokens: TokenService, failures?: RateLimiter) {
         return;
       }
       const token = bearerToken(req.headers.authorization);
-      const auth = token ? await tokens.verify(token) : null;
-      if (!auth) {
+      const verified = token ? await tokens.verifyAt(token) : null;
+      if (!verified) {
         if (token) failures?.charge(address);
         res.status(401).set("WWW-Authenticate", 'Bearer realm="posturegraph"');
         const message = token ? "The API token is invalid, expired or revoked" : "Authorization: Bearer <token> is required";
@@ -39,7 +44,8 @@ export function requireToken(tokens: TokenService, failures?: RateLimiter) {
         else res.json({ error: { code: "UNAUTHENTICATED", message } });
         return;
       }
-      req.auth = auth;
+      req.auth = verified.auth;
+      req.snapshot = verified.snapshot;
       next();
     } catch (err) {
       next(err);

@@ -36,3 +36,6 @@ export const eventsDelivered = new client.Counter({
 export const eventSubscribersDropped = new client.Counter({
   name: "posturegraph_event_subscribers_dropped_total", help: "Event subscribers closed because their queue overflowed (too slow).", registers: [registry],
 });
+export const responseCache = new client.Counter({
+  name: "posturegraph_graphql_response_cache_total", help: "GraphQL query responses served from the snapshot cache (hit) or executed (miss).", labelNames: ["result"], registers: [registry],
+});

@@ -20,6 +20,7 @@ import { introspectionPlugin } from "../plugins/introspection.plugin";
 import { costLimitPlugin } from "../plugins/cost-limit.plugin";
 import { executionTimeoutPlugin } from "../plugins/execution-timeout.plugin";
 import { auditPlugin } from "../plugins/audit.plugin";
+import { responseCachePlugin } from "../plugins/response-cache.plugin";
 import { createWebSocketServer } from "./websocket";
 import { graphqlContentType } from "./csrf";
 import { declaredBodyLimit } from "./body-limit";
@@ -27,7 +28,7 @@ import { costBudget, createLimiters, Limiters, requestRateLimit } from "./rate-l
 import { auditHttpWrites, auditRoutes } from "./audit.routes";
 import { requestId, requireToken } from "./auth.middleware";
 import { healthRoutes } from "./health.routes";
-import { httpDuration, httpRequests } from "./metrics";
+import { httpDuration, httpRequests, responseCache } from "./metrics";
 import { extraRoutes } from "./routes";
 
 export interface HttpServer {
@@ -83,6 +84,13 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
       introspectionPlugin<Context>({ mode: config.introspection, isAdmin: (ctx) => hasScope(ctx.auth, Scope.ADMIN) }),
       costLimitPlugin<Context>({ maxCost: config.limits.maxCost, onCost: (cost, rc) => budget(cost, rc.contextValue.auth?.tokenId) }),
       executionTimeoutPlugin({ timeoutMs: config.limits.executionTimeoutMs }),
+      responseCachePlugin<Context>({
+        ...config.responseCache,
+        snapshot: (ctx) => ctx.snapshot,
+        principal: (ctx) => ctx.auth.tokenId,
+        uncacheable: (ctx) => ctx.adminFields.length > 0,
+        onResult: (result) => responseCache.inc({ result }),
+      }),
       auditPlugin<Context>({
         adminFields: (ctx) => ctx.adminFields,
         record: (e, ctx) => services.audit.record({
@@ -110,7 +118,7 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
   app.use(
     "/graphql",
     express.json({ limit: config.graphqlBodyLimit, type: ["application/json", "application/graphql-response+json"] }),
-    expressMiddleware(apollo, { context: async ({ req }) => buildContext(ds, services, config, req.auth!, req.requestId, logger, req.socket.remoteAddress ?? null) }),
+    expressMiddleware(apollo, { context: async ({ req }) => buildContext(ds, services, config, req.auth!, req.requestId, logger, req.socket.remoteAddress ?? null, req.snapshot) }),
   );
   app.use(auditRoutes(services));
   app.use(extraRoutes(ds, services, config, logger));

@@ -80,15 +80,27 @@ export class TokenService {
    * the check free of early-exit timing.
    */
   async verify(token: string): Promise<AuthInfo | null> {
+    return (await this.verifyAt(token))?.auth ?? null;
+  }
+
+  /**
+   * verify, plus the database snapshot the lookup ran in (pg_current_snapshot:
+   * which transactions were committed). Two requests that see the same
+   * snapshot see the same data, which is what the response cache keys on.
+   */
+  async verifyAt(token: string): Promise<{ auth: AuthInfo; snapshot: string } | null> {
     if (!token || token.length > 200) return null;
     const hash = hashToken(token);
-    const row = await this.ds.getRepository(ApiToken).findOne({ where: { tokenHash: hash } });
+    const [row]: { id: string; name: string; token_hash: string; scopes: Scope[]; organization_ids: string[] | null; revoked_at: Date | null; expires_at: Date | null; snapshot: string }[] =
+      await this.ds.query(
+        `SELECT id, name, token_hash, scopes, organization_ids, revoked_at, expires_at, pg_current_snapshot()::text AS snapshot
+           FROM api_token WHERE token_hash = $1`, [hash]);
     if (!row) return null;
-    if (!crypto.timingSafeEqual(Buffer.from(row.tokenHash, "hex"), Buffer.from(hash, "hex"))) return null;
-    if (row.revokedAt) return null;
-    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
+    if (!crypto.timingSafeEqual(Buffer.from(row.token_hash, "hex"), Buffer.from(hash, "hex"))) return null;
+    if (row.revoked_at) return null;
+    if (row.expires_at && row.expires_at.getTime() <= Date.now()) return null;
     this.touch(row.id);
-    return { tokenId: row.id, tokenName: row.name, scopes: row.scopes, organizationIds: row.organizationIds };
+    return { auth: { tokenId: row.id, tokenName: row.name, scopes: row.scopes, organizationIds: row.organization_ids }, snapshot: row.snapshot };
   }
 
   /** Which of these token IDs are neither revoked nor expired (the WebSocket sweep). */
