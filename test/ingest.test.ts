@@ -180,6 +180,20 @@ describe("POST /ingest/sarif and /ingest/cyclonedx", () => {
     assert.equal(c.body.data.ingestCycloneDx.created, 4);
   });
 
+  test("text PostgreSQL cannot store (NUL, a lone surrogate) is stored with U+FFFD, and a re-upload is unchanged", async () => {
+    const log = (msg: string) => ({ version: "2.1.0", runs: [{ tool: { driver: { name: "odd", rules: [{ id: "r\u0000x", shortDescription: { text: "nul \u0000 rule" } }] } },
+      results: [{ ruleId: "r\u0000x", message: { text: msg }, locations: [{ physicalLocation: { artifactLocation: { uri: "a.ts" }, region: { startLine: 1 } } }] }] }] });
+    const body = JSON.stringify(log("a\u0000b \ud800 c"));
+    const first = await postIngest(app, { repository: "acme/odd-text" }, body);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.equal(first.body.created, 1);
+    const [row] = await app.db.dataSource.query(`SELECT message, rule_id FROM finding WHERE repository_id = $1`, [await repoId(app, "acme/odd-text")]);
+    assert.equal(row.message, "a\ufffdb \ufffd c");
+    assert.equal(row.rule_id, "r\ufffdx");
+    const again = await postIngest(app, { repository: "acme/odd-text" }, body);
+    assert.deepEqual([again.body.unchanged, again.body.updated, again.body.created], [1, 0, 0]);
+  });
+
   test("ingested results are counted in /metrics by format", async () => {
     const text = await (await app.fetch("/metrics", { token: null })).text();
     assert.match(text, /posturegraph_ingested_results_total\{format="sarif"\} \d+/);

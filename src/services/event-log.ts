@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { DataSource, EntityManager, EntitySubscriberInterface, EventSubscriber, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from "typeorm";
 import { FindingEventType } from "../common/types";
+import { jsonRows } from "../db/json-rows";
 
 export interface EventRow {
   findingId: string;
@@ -46,19 +47,20 @@ async function flush(qr: QueryRunner): Promise<string | null> {
   const pending = qr.data[PENDING] as Pending[] | undefined;
   delete qr.data[PENDING];
   if (!pending?.length) return null;
-  const rows = pending.flatMap((p) => p.events.map((e) => ({ ...e, at: p.at })));
+  const rows = pending.flatMap((p) => { const at = p.at.toISOString(); return p.events.map((e) => ({ ...e, at })); });
   await qr.query("SELECT pg_advisory_xact_lock($1)", [EVENT_COMMIT_LOCK]);
   const [{ max }]: { max: string }[] = await qr.query(
     `WITH ins AS (
        INSERT INTO finding_event (finding_id, organization_id, repository_id, type, occurred_at, payload)
-       SELECT u.finding_id, u.organization_id, u.repository_id, u.type, u.at, u.payload::jsonb
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::text[]) WITH ORDINALITY
+       SELECT u.finding_id, u.organization_id, u.repository_id, u.type, u.at, u.payload
+         FROM ROWS FROM (json_to_recordset($1::json)
+                AS (finding_id uuid, organization_id uuid, repository_id uuid, type varchar, at timestamptz, payload jsonb)) WITH ORDINALITY
               AS u(finding_id, organization_id, repository_id, type, at, payload, ord)
         ORDER BY u.ord
        RETURNING seq)
      SELECT max(seq)::text AS max FROM ins`,
-    [rows.map((e) => e.findingId), rows.map((e) => e.organizationId), rows.map((e) => e.repositoryId), rows.map((e) => e.type),
-      rows.map((e) => e.at), rows.map((e) => JSON.stringify(e.payload))],
+    // One JSON parameter for all rows (db/json-rows.ts).
+    [jsonRows(rows.map((e) => ({ finding_id: e.findingId, organization_id: e.organizationId, repository_id: e.repositoryId, type: e.type, at: e.at, payload: e.payload })))],
   );
   await qr.query("SELECT pg_notify($1, $2)", [EVENT_CHANNEL, max]);
   return max;

@@ -4,7 +4,8 @@ import { slaDueAt } from "../priority";
 import { appendEvents, EventRow } from "./event-log";
 import { FindingWrite, fixFindings, insertFindings, markScopeSeen, scopeSeen, touchFindings, updateFindings } from "./finding-store.sql";
 import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
-import { PriorityService } from "./priority.service";
+import { PriorityRow, PriorityService } from "./priority.service";
+import { jsonRows, recordset, storable } from "../db/json-rows";
 
 export type { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 
@@ -14,7 +15,7 @@ const MATERIAL: (keyof FindingWrite)[] = [
   "vulnerabilityId", "cvssScore", "packageVersion", "fixedVersion",
 ];
 
-type Existing = FindingWrite & { id: string };
+type Existing = FindingWrite & { id: string; repositoryId: string };
 
 /**
  * The one load path for findings, shared by SARIF/CycloneDX uploads and
@@ -35,12 +36,11 @@ export class FindingStore {
     if (!uniq.size) return new Map();
     const list = [...uniq.values()];
     const rows: { id: string; tool: string; rule_id: string }[] = await em.query(
-      `WITH u AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::varchar[], $8::text[], $9::real[])
-                  AS u(tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)),
+      `WITH u AS (SELECT * FROM ${recordset(1, [["tool", "varchar"], ["rule_id", "varchar"], ["name", "varchar"], ["short_description", "text"], ["full_description", "text"],
+                  ["help_text", "text"], ["help_uri", "varchar"], ["tags", "text[]"], ["security_severity", "real"]])}),
             ins AS (
               INSERT INTO rule (tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)
-              SELECT tool, rule_id, name, short_description, full_description, help_text, help_uri,
-                     CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, chr(31)) END, security_severity FROM u
+              SELECT tool, rule_id, name, short_description, full_description, help_text, help_uri, coalesce(tags, '{}'), security_severity FROM u
               ON CONFLICT (tool, rule_id) DO UPDATE SET name = EXCLUDED.name, short_description = EXCLUDED.short_description,
                  full_description = EXCLUDED.full_description, help_text = EXCLUDED.help_text, help_uri = EXCLUDED.help_uri,
                  tags = EXCLUDED.tags, security_severity = EXCLUDED.security_severity, updated_at = now()
@@ -49,8 +49,8 @@ export class FindingStore {
               RETURNING id, tool, rule_id)
        SELECT id, tool, rule_id FROM ins
        UNION ALL SELECT r.id, r.tool, r.rule_id FROM rule r JOIN u ON u.tool = r.tool AND u.rule_id = r.rule_id`,
-      [list.map((r) => r.tool), list.map((r) => r.ruleId), list.map((r) => r.name), list.map((r) => r.shortDescription), list.map((r) => r.fullDescription),
-        list.map((r) => r.helpText), list.map((r) => r.helpUri), list.map((r) => r.tags.join("\u001f")), list.map((r) => r.securitySeverity)]);
+      [jsonRows(list.map((r) => ({ tool: storable(r.tool), rule_id: storable(r.ruleId), name: r.name, short_description: r.shortDescription, full_description: r.fullDescription,
+        help_text: r.helpText, help_uri: r.helpUri, tags: r.tags, security_severity: r.securitySeverity })))]);
     return new Map(rows.map((r) => [`${r.tool}\u0000${r.rule_id}`, r.id]));
   }
 
@@ -71,9 +71,18 @@ export class FindingStore {
     const policy = await this.priority.policy(em);
     const ctx = await this.priority.context(em, [scope.repositoryId], [...byFingerprint.values()].map((f) => f.vulnerabilityId ?? ""));
 
+    // One computation per distinct priority input: an upload's findings share a repository context and mostly a few rules.
+    const memo = new Map<string, { score: number; level: string }>();
+    const score = (row: PriorityRow): { score: number; level: string } => {
+      const d = row.details ?? {};
+      const key = `${row.category}|${row.severity}|${row.state}|${row.cvssScore}|${row.vulnerabilityId}|${row.fixedVersion}|${String(d.secretValidity)}|${String(d.dependencyScope)}|${String(d.fixAvailable)}|${row.firstSeenAt.getTime()}|${row.dueAt?.getTime()}`;
+      let p = memo.get(key);
+      if (!p) { const r = this.priority.compute(row, ctx, policy, now); p = { score: r.score, level: r.level }; memo.set(key, p); }
+      return p;
+    };
     const result: LoadResult = { results: inputs.length, created: 0, updated: 0, unchanged: 0, fixed: 0, reopened: 0, dismissed: 0 };
     const inserts: FindingWrite[] = [];
-    const updates: Existing[] = [];
+    const updates: (FindingWrite & { id: string })[] = [];
     const touched: string[] = [];
     const events: EventRow[] = [];
     const pendingCreated: FindingWrite[] = [];
@@ -82,10 +91,10 @@ export class FindingStore {
 
     for (const input of byFingerprint.values()) {
       const prev = existing.get(input.fingerprint);
-      const next = this.toWrite(input, prev, ruleIds.get(`${input.tool}\u0000${input.ruleId}`) ?? null, now);
+      const next = this.toWrite(input, prev, ruleIds.get(`${storable(input.tool)}\u0000${storable(input.ruleId)}`) ?? null, now);
       if (!prev) {
         Object.assign(next, { dueAt: slaDueAt(next.severity, next.firstSeenAt, policy) });
-        const p = this.priority.compute({ ...next, repositoryId: scope.repositoryId }, ctx, policy, now);
+        const p = score({ ...next, repositoryId: scope.repositoryId });
         next.priorityScore = p.score; next.priorityLevel = p.level;
         inserts.push(next); pendingCreated.push(next);
         result.created++;
@@ -94,12 +103,12 @@ export class FindingStore {
       }
       existing.delete(input.fingerprint);
       const changes = MATERIAL.filter((k) => !same(prev[k], next[k]));
-      const detailsChanged = JSON.stringify(prev.details ?? {}) !== JSON.stringify(next.details ?? {});
+      const detailsChanged = !sameJson(prev.details ?? {}, next.details ?? {});
       const transition = next.state !== prev.state ? next.state : null;
       if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion) {
         result.unchanged++;
         // Nothing material moved, but the clock (SLA) or the context may have moved the score.
-        const p = this.priority.compute({ ...prev, repositoryId: scope.repositoryId }, ctx, policy, now);
+        const p = score(prev);
         if (p.score === prev.priorityScore && p.level === prev.priorityLevel) {
           // Still OPEN after a complete load: the scope's seen time says it was seen; no row write.
           if (!(scope.complete && prev.state === FindingState.OPEN)) touched.push(prev.id);
@@ -110,7 +119,7 @@ export class FindingStore {
         continue;
       }
       if (changes.includes("severity")) next.dueAt = slaDueAt(next.severity, prev.firstSeenAt, policy);
-      const p = this.priority.compute({ ...next, repositoryId: scope.repositoryId, firstSeenAt: prev.firstSeenAt }, ctx, policy, now);
+      const p = score({ ...next, repositoryId: scope.repositoryId, firstSeenAt: prev.firstSeenAt });
       next.priorityScore = p.score; next.priorityLevel = p.level;
       updates.push({ ...next, id: prev.id });
       const diff = Object.fromEntries(changes.map((k) => [k, { from: prev[k], to: next[k] }]));
@@ -157,11 +166,12 @@ export class FindingStore {
       fixedAt = prev.fixedAt ?? fixedAt;
     }
     return {
+      // Strings as PostgreSQL stores them (NUL, lone surrogates -> U+FFFD), so a re-upload compares equal to what was stored.
       fingerprint: input.fingerprint, category: input.category, severity: input.severity, severityRank: SEVERITY_RANK[input.severity], state,
-      title: input.title.slice(0, 500), message: input.message, ruleId: input.ruleId, ruleRefId, tool: input.tool, toolVersion: input.toolVersion,
-      path: input.path, startLine: input.startLine, endLine: input.endLine, startColumn: input.startColumn, endColumn: input.endColumn,
-      snippet: input.snippet, vulnerabilityId: input.vulnerabilityId, cwes: input.cwes, cvssScore: input.cvssScore, cvssVector: input.cvssVector,
-      packageName: input.packageName, packageVersion: input.packageVersion, fixedVersion: input.fixedVersion, details: input.details ?? {},
+      title: storable(input.title.slice(0, 500)), message: st(input.message), ruleId: storable(input.ruleId), ruleRefId, tool: storable(input.tool), toolVersion: st(input.toolVersion),
+      path: st(input.path), startLine: input.startLine, endLine: input.endLine, startColumn: input.startColumn, endColumn: input.endColumn,
+      snippet: st(input.snippet), vulnerabilityId: st(input.vulnerabilityId), cwes: input.cwes.map(storable), cvssScore: input.cvssScore, cvssVector: st(input.cvssVector),
+      packageName: st(input.packageName), packageVersion: st(input.packageVersion), fixedVersion: st(input.fixedVersion), details: input.details ?? {},
       firstSeenAt: prev?.firstSeenAt ?? now, fixedAt: state === FindingState.FIXED ? fixedAt : null,
       dismissedAt: state === FindingState.DISMISSED ? dismissedAt : null, dismissReason, dismissComment, dismissedBy,
       dueAt: prev?.dueAt ?? null, priorityScore: prev?.priorityScore ?? 0, priorityLevel: prev?.priorityLevel ?? "P4",
@@ -172,20 +182,40 @@ export class FindingStore {
     const rows: Record<string, any>[] = await em.query(
       `SELECT id, fingerprint, category, severity, severity_rank, state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
               start_line, end_line, start_column, end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name,
-              package_version, fixed_version, details, first_seen_at, fixed_at, dismissed_at, dismiss_reason, dismiss_comment, dismissed_by,
-              due_at, priority_score, priority_level
+              package_version, fixed_version, details, dismiss_reason, dismiss_comment, dismissed_by, priority_score, priority_level,
+              -- epoch milliseconds: a number per timestamp instead of a date string to parse (the read of a 25,000-row scope)
+              (extract(epoch FROM first_seen_at) * 1000)::float8 AS first_seen_ms, (extract(epoch FROM fixed_at) * 1000)::float8 AS fixed_ms,
+              (extract(epoch FROM dismissed_at) * 1000)::float8 AS dismissed_ms, (extract(epoch FROM due_at) * 1000)::float8 AS due_ms
          FROM finding WHERE repository_id = $1 AND analysis_category = $2`, [scope.repositoryId, scope.analysisCategory]);
+    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     return new Map(rows.map((r) => [r.fingerprint, {
-      id: r.id, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,
+      id: r.id, repositoryId: scope.repositoryId, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,
       title: r.title, message: r.message, ruleId: r.rule_id, ruleRefId: r.rule_ref_id, tool: r.tool, toolVersion: r.tool_version, path: r.path,
       startLine: r.start_line, endLine: r.end_line, startColumn: r.start_column, endColumn: r.end_column, snippet: r.snippet,
       vulnerabilityId: r.vulnerability_id, cwes: r.cwes, cvssScore: r.cvss_score, cvssVector: r.cvss_vector, packageName: r.package_name,
-      packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: r.first_seen_at, fixedAt: r.fixed_at,
-      dismissedAt: r.dismissed_at, dismissReason: r.dismiss_reason, dismissComment: r.dismiss_comment, dismissedBy: r.dismissed_by,
-      dueAt: r.due_at, priorityScore: r.priority_score, priorityLevel: r.priority_level,
+      packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: new Date(r.first_seen_ms), fixedAt: date(r.fixed_ms),
+      dismissedAt: date(r.dismissed_ms), dismissReason: r.dismiss_reason, dismissComment: r.dismiss_comment, dismissedBy: r.dismissed_by,
+      dueAt: date(r.due_ms), priorityScore: r.priority_score, priorityLevel: r.priority_level,
     } satisfies Existing]));
   }
 }
+
+/** Deep equality of JSON values (key order ignored, as jsonb stores them). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
+  }
+  const ka = Object.keys(a), kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
+const st = (s: string | null): string | null => (s === null ? null : storable(s));
 
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
