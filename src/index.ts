@@ -1,3 +1,4 @@
+import "./common/production-default";
 import { loadConfig } from "./config";
 import { fail, serve } from "./serve";
 

@@ -30,8 +30,8 @@ interface Entry { result: FormattedExecutionResult; bytes: number; at: number }
  * started before the next commit, which could have seen the same thing.
  * The TTL bounds only what depends on the clock (SLA ages in priority factors).
  *
- * Only queries without errors; never mutations or subscriptions; never across
- * principals. A hit still pays parsing, validation, the limits and the cost
+ * Only queries without errors, kept from their second request within a
+ * snapshot; never mutations or subscriptions; never across principals. A hit still pays parsing, validation, the limits and the cost
  * budget (responseForOperation runs after didResolveOperation).
  */
 export function responseCachePlugin<T extends object>(options: ResponseCacheOptions<T>): ApolloServerPlugin<T> {
@@ -60,6 +60,8 @@ export function responseCachePlugin<T extends object>(options: ResponseCacheOpti
           const body = rc.response.body;
           if (body.kind !== "single" || body.singleResult.errors?.length || (rc.response.http.status ?? 200) !== 200) return;
           if (options.uncacheable?.(rc.contextValue)) return;
+          // Kept from the second time it is asked within a snapshot: measuring a one-off answer (a stringify) is not free.
+          if (!cache.admit(snapshot, key)) return;
           const bytes = JSON.stringify(body.singleResult).length;
           cache.set(snapshot, key, { result: body.singleResult, bytes, at: now() });
         },
@@ -76,8 +78,18 @@ export function responseCachePlugin<T extends object>(options: ResponseCacheOpti
 export class SnapshotCache {
   private readonly gens = new Map<string, Map<string, Entry>>();
   private bytes = 0;
+  private seen = { snapshot: "", keys: new Set<string>() };
 
-  constructor(private readonly maxBytes: number) {}
+  constructor(private readonly maxBytes: number, private readonly maxSeen = 10_000) {}
+
+  /** Whether the key was asked before within this snapshot (and remembers that it now was). */
+  admit(snapshot: string, key: string): boolean {
+    if (this.seen.snapshot !== snapshot) this.seen = { snapshot, keys: new Set() };
+    if (this.seen.keys.has(key)) return true;
+    if (this.seen.keys.size >= this.maxSeen) this.seen.keys.clear();
+    this.seen.keys.add(key);
+    return false;
+  }
 
   get(snapshot: string, key: string): Entry | undefined {
     const gen = this.gens.get(snapshot);

@@ -35,6 +35,16 @@ describe("SnapshotCache", () => {
     assert.equal(c.get("s", "huge"), undefined, "an entry over the whole bound is not kept");
   });
 
+  test("admits a key on its second sight within a snapshot", () => {
+    const c = new SnapshotCache(100, 2);
+    assert.equal(c.admit("s", "a"), false);
+    assert.equal(c.admit("s", "a"), true);
+    assert.equal(c.admit("t", "a"), false, "a new snapshot forgets");
+    assert.equal(c.admit("t", "b"), false);
+    assert.equal(c.admit("t", "c"), false, "over maxSeen the memory starts again");
+    assert.equal(c.admit("t", "a"), false);
+  });
+
   test("replacing a key does not count its bytes twice", () => {
     const c = new SnapshotCache(100);
     c.set("s", "a", entry(60));
