@@ -1,7 +1,35 @@
 /** Measurement helpers of the benchmark harness (run.ts). */
+import { ChildProcess, spawn } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
+
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** The server (node dist/src/index.js) as its own process on DB_URL, ready; stopped when this process exits. */
+export async function startServer(dbUrl: string, port?: number, env: Record<string, string> = {}): Promise<{ base: string; token: string; child: ChildProcess; stop: () => void }> {
+  port ??= await freePort();
+  const token = `pgr_bench_${crypto.randomBytes(16).toString("hex")}`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgr-bench-"));
+  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist/src/index.js")], {
+    env: { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: "127.0.0.1", ADMIN_TOKEN: token, SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(32).toString("base64"), SCHEDULER: "off", LOG_LEVEL: "warn",
+      // The per-token rate budgets (600 requests, 500k cost a minute) would cap a throughput run; they are measured elsewhere.
+      RATE_LIMIT_REQUESTS: "100000000", RATE_LIMIT_COST: "1000000000000", DATA_DIR: dataDir, NODE_ENV: "production", ...env },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const stop = () => { if (child.exitCode === null) child.kill("SIGTERM"); };
+  process.on("exit", stop);
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* starting */ }
+    if (i > 600 || child.exitCode !== null) throw new Error("server did not start");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, token, child, stop };
+}
 
 export interface Stat { n: number; p50: number; p95: number; p99: number; max: number; rps: number }
 export interface Row { scenario: string; target: string; graphql?: Stat; sql?: Stat; ratioP95?: number; note?: string; ok?: boolean | null; extra?: Record<string, unknown> }

@@ -8,8 +8,7 @@
  * through `pg` (the floor), so each figure comes with a ratio. Writes
  * test/bench/results.json and prints a table.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
-import crypto from "node:crypto";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -28,7 +27,7 @@ const ONLY = opt("only")?.split(",").map((x) => x.trim());
 const want = (n: string) => !ONLY || ONLY.includes(n);
 const N = (n: number) => (QUICK ? Math.max(20, Math.round(n / 5)) : n);
 
-import { cursor, ensureDatabase, freePort, measure, Row, Rss, Stat } from "./harness";
+import { cursor, ensureDatabase, measure, Row, Rss, Stat, startServer } from "./harness";
 import { runIngestScenario } from "./ingest-scenario";
 
 const S1 = `query S1($after: String) {
@@ -88,23 +87,7 @@ async function main() {
   }
 
   // The server, as its own process.
-  const port = Number(opt("port", String(await freePort())));
-  const token = `pgr_bench_${crypto.randomBytes(16).toString("hex")}`;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pgr-bench-"));
-  const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, "dist/src/index.js")], {
-    env: { ...process.env, DATABASE_URL: DB_URL, PORT: String(port), HOST: "127.0.0.1", ADMIN_TOKEN: token, SECRET_KEY: process.env.SECRET_KEY ?? crypto.randomBytes(32).toString("base64"), SCHEDULER: "off", LOG_LEVEL: "warn",
-      // The per-token rate budgets (600 requests, 500k cost a minute) would cap a throughput run; they are measured elsewhere.
-      RATE_LIMIT_REQUESTS: "100000000", RATE_LIMIT_COST: "1000000000000", DATA_DIR: dataDir, NODE_ENV: "production" },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const stopChild = () => { if (child.exitCode === null) child.kill("SIGTERM"); };
-  process.on("exit", stopChild);
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(`${base}/readyz`)).ok) break; } catch { /* starting */ }
-    if (i > 600 || child.exitCode !== null) throw new Error("server did not start");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { base, token, child, stop: stopChild } = await startServer(DB_URL, Number(opt("port", "0")) || undefined);
   const rss = new Rss(child.pid!);
   /** Server CPU time (user + system) in ms, from /proc (clock ticks of 10 ms). */
   const cpuMs = () => { const f = fs.readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" "); return (Number(f[11]) + Number(f[12])) * 10; };
