@@ -91,10 +91,10 @@ export class FindingStore {
 
     for (const input of byFingerprint.values()) {
       const prev = existing.get(input.fingerprint);
-      const next = this.toWrite(input, prev, ruleIds.get(`${storable(input.tool)}\u0000${storable(input.ruleId)}`) ?? null, now);
+      const next = this.toWrite(input, prev, ruleIds.get(`${storable(input.tool)}\u0000${storable(input.ruleId)}`) ?? null, scope.repositoryId, now);
       if (!prev) {
         Object.assign(next, { dueAt: slaDueAt(next.severity, next.firstSeenAt, policy) });
-        const p = score({ ...next, repositoryId: scope.repositoryId });
+        const p = score(next);
         next.priorityScore = p.score; next.priorityLevel = p.level;
         inserts.push(next); pendingCreated.push(next);
         result.created++;
@@ -119,7 +119,7 @@ export class FindingStore {
         continue;
       }
       if (changes.includes("severity")) next.dueAt = slaDueAt(next.severity, prev.firstSeenAt, policy);
-      const p = score({ ...next, repositoryId: scope.repositoryId, firstSeenAt: prev.firstSeenAt });
+      const p = score(next); // next.firstSeenAt is prev's
       next.priorityScore = p.score; next.priorityLevel = p.level;
       updates.push({ ...next, id: prev.id });
       const diff = Object.fromEntries(changes.map((k) => [k, { from: prev[k], to: next[k] }]));
@@ -144,7 +144,7 @@ export class FindingStore {
     return result;
   }
 
-  private toWrite(input: FindingInput, prev: Existing | undefined, ruleRefId: string | null, now: Date): FindingWrite {
+  private toWrite(input: FindingInput, prev: Existing | undefined, ruleRefId: string | null, repositoryId: string, now: Date): FindingWrite & { repositoryId: string } {
     let state = FindingState.OPEN;
     let dismissReason: string | null = null, dismissComment: string | null = null, dismissedBy: string | null = null;
     let dismissedAt: Date | null = null, fixedAt: Date | null = null;
@@ -166,6 +166,7 @@ export class FindingStore {
       fixedAt = prev.fixedAt ?? fixedAt;
     }
     return {
+      repositoryId,
       // Strings as PostgreSQL stores them (NUL, lone surrogates -> U+FFFD), so a re-upload compares equal to what was stored.
       fingerprint: input.fingerprint, category: input.category, severity: input.severity, severityRank: SEVERITY_RANK[input.severity], state,
       title: storable(input.title.slice(0, 500)), message: st(input.message), ruleId: storable(input.ruleId), ruleRefId, tool: storable(input.tool), toolVersion: st(input.toolVersion),
