@@ -1,7 +1,7 @@
 import { EntityManager } from "typeorm";
 import { FindingState } from "../common/types";
 import { FindingInput } from "./finding-store.types";
-import { jsonRows, recordset } from "../db/json-rows";
+import { jsonArray, numberArray, textArray, timeArray } from "../db/pg-array";
 
 /** A finding row as the load path writes it: the source's fields plus lifecycle and priority. */
 export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppressed" | "suppressionReason"> {
@@ -20,91 +20,72 @@ export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppre
   priorityLevel: string;
 }
 
-// Column name, SQL type, and accessor: one list drives INSERT and UPDATE alike.
-export const COLUMNS: [string, string, (w: FindingWrite) => unknown][] = [
-  ["fingerprint", "varchar", (w) => w.fingerprint],
-  ["category", "varchar", (w) => w.category],
-  ["severity", "varchar", (w) => w.severity],
-  ["severity_rank", "smallint", (w) => w.severityRank],
-  ["state", "varchar", (w) => w.state],
-  ["title", "varchar", (w) => w.title],
-  ["message", "text", (w) => w.message],
-  ["rule_id", "varchar", (w) => w.ruleId],
-  ["rule_ref_id", "uuid", (w) => w.ruleRefId],
-  ["tool", "varchar", (w) => w.tool],
-  ["tool_version", "varchar", (w) => w.toolVersion],
-  ["path", "varchar", (w) => w.path],
-  ["start_line", "integer", (w) => w.startLine],
-  ["end_line", "integer", (w) => w.endLine],
-  ["start_column", "integer", (w) => w.startColumn],
-  ["end_column", "integer", (w) => w.endColumn],
-  ["snippet", "text", (w) => w.snippet],
-  ["vulnerability_id", "varchar", (w) => w.vulnerabilityId],
-  ["cwes", "text[]", (w) => w.cwes],
-  ["cvss_score", "real", (w) => w.cvssScore],
-  ["cvss_vector", "varchar", (w) => w.cvssVector],
-  ["package_name", "varchar", (w) => w.packageName],
-  ["package_version", "varchar", (w) => w.packageVersion],
-  ["fixed_version", "varchar", (w) => w.fixedVersion],
-  ["details", "jsonb", (w) => w.details ?? {}],
-  ["first_seen_at", "timestamptz", (w) => w.firstSeenAt],
-  ["fixed_at", "timestamptz", (w) => w.fixedAt],
-  ["dismissed_at", "timestamptz", (w) => w.dismissedAt],
-  ["dismiss_reason", "varchar", (w) => w.dismissReason],
-  ["dismiss_comment", "text", (w) => w.dismissComment],
-  ["dismissed_by", "varchar", (w) => w.dismissedBy],
-  ["due_at", "timestamptz", (w) => w.dueAt],
-  ["priority_score", "smallint", (w) => w.priorityScore],
-  ["priority_level", "varchar", (w) => w.priorityLevel],
+type Kind = "text" | "number" | "time" | "json";
+
+// Column name, SQL type, how its array literal is built, and accessor: one list drives INSERT and UPDATE alike.
+export const COLUMNS: [string, string, Kind, (w: FindingWrite) => unknown][] = [
+  ["fingerprint", "varchar", "text", (w) => w.fingerprint],
+  ["category", "varchar", "text", (w) => w.category],
+  ["severity", "varchar", "text", (w) => w.severity],
+  ["severity_rank", "smallint", "number", (w) => w.severityRank],
+  ["state", "varchar", "text", (w) => w.state],
+  ["title", "varchar", "text", (w) => w.title],
+  ["message", "text", "text", (w) => w.message],
+  ["rule_id", "varchar", "text", (w) => w.ruleId],
+  ["rule_ref_id", "uuid", "text", (w) => w.ruleRefId],
+  ["tool", "varchar", "text", (w) => w.tool],
+  ["tool_version", "varchar", "text", (w) => w.toolVersion],
+  ["path", "varchar", "text", (w) => w.path],
+  ["start_line", "integer", "number", (w) => w.startLine],
+  ["end_line", "integer", "number", (w) => w.endLine],
+  ["start_column", "integer", "number", (w) => w.startColumn],
+  ["end_column", "integer", "number", (w) => w.endColumn],
+  ["snippet", "text", "text", (w) => w.snippet],
+  ["vulnerability_id", "varchar", "text", (w) => w.vulnerabilityId],
+  // text[] per row cannot ride in a rectangular array: joined with a unit separator.
+  ["cwes", "text", "text", (w) => w.cwes.join("\u001f")],
+  ["cvss_score", "real", "number", (w) => w.cvssScore],
+  ["cvss_vector", "varchar", "text", (w) => w.cvssVector],
+  ["package_name", "varchar", "text", (w) => w.packageName],
+  ["package_version", "varchar", "text", (w) => w.packageVersion],
+  ["fixed_version", "varchar", "text", (w) => w.fixedVersion],
+  ["details", "jsonb", "json", (w) => w.details ?? {}],
+  ["first_seen_at", "timestamptz", "time", (w) => w.firstSeenAt],
+  ["fixed_at", "timestamptz", "time", (w) => w.fixedAt],
+  ["dismissed_at", "timestamptz", "time", (w) => w.dismissedAt],
+  ["dismiss_reason", "varchar", "text", (w) => w.dismissReason],
+  ["dismiss_comment", "text", "text", (w) => w.dismissComment],
+  ["dismissed_by", "varchar", "text", (w) => w.dismissedBy],
+  ["due_at", "timestamptz", "time", (w) => w.dueAt],
+  ["priority_score", "smallint", "number", (w) => w.priorityScore],
+  ["priority_level", "varchar", "text", (w) => w.priorityLevel],
 ];
 
-/**
- * One row for jsonRows, keyed by column name: an object literal (one shape,
- * JSON.stringify's fast path) with timestamps already ISO strings (toJSON per
- * Date is its slow path). finding-store.sql.test.ts checks it against COLUMNS.
- */
-export function record(w: FindingWrite, iso: (d: Date | null) => string | null): Record<string, unknown> {
-  return {
-    fingerprint: w.fingerprint, category: w.category, severity: w.severity, severity_rank: w.severityRank, state: w.state, title: w.title,
-    message: w.message, rule_id: w.ruleId, rule_ref_id: w.ruleRefId, tool: w.tool, tool_version: w.toolVersion, path: w.path,
-    start_line: w.startLine, end_line: w.endLine, start_column: w.startColumn, end_column: w.endColumn, snippet: w.snippet,
-    vulnerability_id: w.vulnerabilityId, cwes: w.cwes, cvss_score: w.cvssScore, cvss_vector: w.cvssVector, package_name: w.packageName,
-    package_version: w.packageVersion, fixed_version: w.fixedVersion, details: w.details ?? {}, first_seen_at: iso(w.firstSeenAt),
-    fixed_at: iso(w.fixedAt), dismissed_at: iso(w.dismissedAt), dismiss_reason: w.dismissReason, dismiss_comment: w.dismissComment,
-    dismissed_by: w.dismissedBy, due_at: iso(w.dueAt), priority_score: w.priorityScore, priority_level: w.priorityLevel,
-  };
+/** The column's values for all rows as one PostgreSQL array literal (db/pg-array.ts). */
+function literal(kind: Kind, get: (w: FindingWrite) => unknown, rows: FindingWrite[]): string {
+  const values = rows.map(get);
+  switch (kind) {
+    case "number": return numberArray(values as (number | null)[]);
+    case "time": return timeArray(values as (Date | null)[]);
+    case "json": return jsonArray(values);
+    default: return textArray(values as (string | null)[]);
+  }
 }
 
-/** An ISO formatter that formats each distinct instant once (a load's rows share a few). */
-export function isoCache(): (d: Date | null) => string | null {
-  const seen = new Map<number, string>();
-  return (d) => {
-    if (d === null || d === undefined) return null;
-    const t = d.getTime();
-    let s = seen.get(t);
-    if (s === undefined) { s = d.toISOString(); seen.set(t, s); }
-    return s;
-  };
+function value(col: string): string {
+  return col === "cwes" ? "CASE WHEN u.cwes = '' THEN '{}'::text[] ELSE string_to_array(u.cwes, chr(31)) END" : `u.${col}`;
 }
 
-function records(rows: FindingWrite[], withId: boolean): Record<string, unknown>[] {
-  const iso = isoCache();
-  return rows.map((w) => {
-    const r = record(w, iso);
-    if (withId) r.id = w.id;
-    return r;
-  });
-}
-
-/** One INSERT for all new findings: the rows ride in one JSON parameter (db/json-rows.ts). */
+/** One INSERT for all new findings: one bind parameter per column, not per row. */
 export async function insertFindings(em: EntityManager, scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string }, rows: FindingWrite[], now: Date): Promise<Map<string, string>> {
   if (!rows.length) return new Map();
+  const params = COLUMNS.map(([, , kind, get]) => literal(kind, get, rows));
+  const n = COLUMNS.length;
   const sql = `INSERT INTO finding (organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
-    SELECT $1, $2, $3, $4, $5, ${COLUMNS.map(([c]) => `u.${c}`).join(", ")}
-      FROM ${recordset(6, COLUMNS.map(([c, t]) => [c, t] as const))}
+    SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, ${COLUMNS.map(([c]) => value(c)).join(", ")}
+      FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) AS u(${COLUMNS.map(([c]) => c).join(", ")})
     RETURNING id, fingerprint`;
-  const out: { id: string; fingerprint: string }[] = await em.query(sql,
-    [scope.organizationId, scope.repositoryId, scope.analysisCategory, scope.source, now, jsonRows(records(rows, false))]);
+  const out: { id: string; fingerprint: string }[] = await em.query(sql, [...params, scope.organizationId, scope.repositoryId, scope.analysisCategory, scope.source, now]);
   return new Map(out.map((r) => [r.fingerprint, r.id]));
 }
 
@@ -112,10 +93,11 @@ export async function insertFindings(em: EntityManager, scope: { organizationId:
 export async function updateFindings(em: EntityManager, rows: FindingWrite[], now: Date): Promise<void> {
   if (!rows.length) return;
   const cols = COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at");
-  const sql = `UPDATE finding f SET last_seen_at = $1, updated_at = $1, ${cols.map(([c]) => `${c} = u.${c}`).join(", ")}
-    FROM ${recordset(2, [["id", "uuid"], ...cols.map(([c, t]) => [c, t] as const)])}
+  const params = [textArray(rows.map((r) => r.id!)), ...cols.map(([, , kind, get]) => literal(kind, get, rows))];
+  const sql = `UPDATE finding f SET last_seen_at = $${cols.length + 2}, updated_at = $${cols.length + 2}, ${cols.map(([c]) => `${c} = ${value(c)}`).join(", ")}
+    FROM unnest($1::uuid[], ${cols.map(([, t], i) => `$${i + 2}::${t}[]`).join(", ")}) AS u(id, ${cols.map(([c]) => c).join(", ")})
    WHERE f.id = u.id`;
-  await em.query(sql, [now, jsonRows(records(rows, true))]);
+  await em.query(sql, [...params, now]);
 }
 
 export async function touchFindings(em: EntityManager, ids: string[], now: Date): Promise<void> {
