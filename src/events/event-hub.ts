@@ -118,7 +118,11 @@ export class EventHub {
     const sub = new EventSubscription(matches, access.organizationIds, this.options.subscriberBuffer, from ?? this.dispatchedUpTo, connection, (s) => this.subs.delete(s));
     this.subs.add(sub);
     if (from === null) sub.live = true;
-    else void this.replay(sub, from).catch((err) => { this.logger.error({ err }, "event replay failed"); sub.fail(err instanceof Error ? err : new Error(String(err))); });
+    else void this.replay(sub, from).catch((err) => {
+      if (this.stopped || sub.closed) return; // shutting down, or the subscriber left mid-read
+      this.logger.error({ err }, "event replay failed");
+      sub.fail(err instanceof Error ? err : new Error(String(err)));
+    });
     return sub;
   }
 

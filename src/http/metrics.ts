@@ -36,3 +36,8 @@ export const eventsDelivered = new client.Counter({
 export const eventSubscribersDropped = new client.Counter({
   name: "posturegraph_event_subscribers_dropped_total", help: "Event subscribers closed because their queue overflowed (too slow).", registers: [registry],
 });
+export const eventRenderings = new client.Counter({
+  name: "posturegraph_event_renderings_total",
+  help: "GraphQL executions + serializations of finding events for WebSocket subscribers; subscribers asking the same share one per event.",
+  registers: [registry],
+});
