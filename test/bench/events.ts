@@ -22,20 +22,13 @@ import { FindingEventType } from "../../src/common/types";
 import { fixtureBytes } from "../../src/connectors/sarif/fixtures";
 import { postIngest } from "../helpers/ingest";
 import { cursorOf, maxSeq } from "../helpers/events";
-import { now, SubscriberPool } from "./subscribers";
+import { BENCH_FILTERS, BENCH_QUERY, now, pct, SubscriberPool } from "./subscribers";
 
 const SUBSCRIBERS = Number(process.env.SUBSCRIBERS ?? 1000);
 const RATE = Number(process.env.RATE ?? 10);
 const DURATION = Number(process.env.DURATION ?? 20);
 const CATCHUP = Number(process.env.CATCHUP ?? 10_000);
 
-export const BENCH_FILTERS = (repository: string) => [
-  {}, { severity: ["HIGH", "CRITICAL"] }, { severity: ["MEDIUM"] }, { category: ["CODE"] }, { state: ["OPEN"] },
-  { minScore: 10 }, { repository: [repository] }, { priorityLevel: ["P2", "P3", "P4"] }, { owner: [""] }, { internetExposed: false },
-];
-export const BENCH_QUERY = "subscription($f: FindingFilter) { findingEvents(filter: $f) { cursor type ocsf finding { id severity } } }";
-
-export const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN; };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const memory = () => { (global as { gc?: () => void }).gc?.(); const m = process.memoryUsage(); return m.heapUsed + m.external + m.arrayBuffers; };
 
@@ -98,12 +91,12 @@ async function main(): Promise<void> {
   await sleep(1500);
   const cpu = process.cpuUsage(cpu0);
   await stopProfile();
-  const { receipts, errors } = await pool.receipts();
+  const { receipts, errors, cpuMs } = await pool.receipts();
   const latencies = receipts.map((r) => r.at - (commitAt.get(r.seq) ?? NaN)).filter((x) => !Number.isNaN(x));
   console.log(`subscribers=${SUBSCRIBERS} (connected in ${(connectMs / 1000).toFixed(1)} s) rate=${RATE}/s events=${sent} deliveries=${latencies.length} errors=${errors.length}`);
   if (errors.length) console.log(`first error: ${errors[0]}`);
   console.log(`latency ms: p50=${pct(latencies, 50).toFixed(1)} p95=${pct(latencies, 95).toFixed(1)} p99=${pct(latencies, 99).toFixed(1)} max=${pct(latencies, 100).toFixed(1)}`);
-  console.log(`server CPU while delivering: ${(((cpu.user + cpu.system) / 1000) / (DURATION * 1000 + 1500) * 100).toFixed(0)}% of a core`);
+  console.log(`server CPU while delivering: ${(((cpu.user + cpu.system) / 1000) / (DURATION * 1000 + 1500) * 100).toFixed(0)}% of a core; subscriber process: ${(cpuMs / (DURATION * 1000 + 1500) * 100).toFixed(0)}%`);
   console.log(`server memory per idle subscriber: ${(perSubscriber / 1024).toFixed(1)} KiB`);
 
   await pool.close();

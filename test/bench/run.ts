@@ -290,8 +290,9 @@ async function main() {
   await pool.query("DELETE FROM import_run WHERE repository_id IN (SELECT id FROM repository WHERE full_name LIKE 'bench-ingest/%')").catch(() => undefined);
   await pool.query("DELETE FROM repository WHERE full_name LIKE 'bench-ingest/%'").catch(() => undefined);
 
-  // 7. Subscriptions.
-  add({ scenario: "7. subscription delivery, 1,000 subscribers", target: "-", note: subscriptionFields.includes("findingEvents") ? "findingEvents exists but is not driven by this harness yet" : "not available (no findingEvents subscription on this build)" });
+  // 7. Subscriptions: 1,000 subscribers in a separate process, events committed at 10/s (test/bench/subscriptions.ts).
+  if (subscriptionFields.includes("findingEvents")) add(await (await import("./subscriptions.js")).runSubscriptionScenario({ baseUrl: base, token, pool, durationS: QUICK ? 10 : 20 }));
+  else add({ scenario: "7. subscription delivery, 1,000 subscribers", target: "-", note: "not available (no findingEvents subscription on this build)" });
 
   // Targets.
   const get = (prefix: string) => rows.find((r) => r.scenario.startsWith(prefix))!;

@@ -9,10 +9,22 @@
  * the processes of one machine; the parent stamps commits the same way.
  */
 import { ChildProcess, fork } from "node:child_process";
-import { createClient, Client } from "graphql-ws";
 import WebSocket from "ws";
 
 export const now = (): number => performance.timeOrigin + performance.now();
+
+/** Ten different filters (subscriber i gets filter i % 10); `repository` names one that exists. */
+export const BENCH_FILTERS = (repository: string): Record<string, unknown>[] => [
+  {}, { severity: ["HIGH", "CRITICAL"] }, { severity: ["MEDIUM"] }, { category: ["CODE"] }, { state: ["OPEN"] },
+  { minScore: 10 }, { repository: [repository] }, { priorityLevel: ["P2", "P3", "P4"] }, { owner: [""] }, { internetExposed: false },
+];
+export const BENCH_QUERY = "subscription($f: FindingFilter) { findingEvents(filter: $f) { cursor type ocsf finding { id severity } } }";
+
+/** Nearest-rank percentile. */
+export const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] : NaN;
+};
 
 export interface SubscriberSpec {
   url: string;
@@ -28,7 +40,7 @@ export interface SubscriberSpec {
 export interface Receipt { seq: string; at: number; subscriber: number }
 
 type ToChild = { type: "start"; spec: SubscriberSpec } | { type: "receipts" } | { type: "subscribe-once"; query: string; variables: Record<string, unknown>; untilSeq: string } | { type: "close" };
-type FromChild = { type: "acked"; count: number; failed: number } | { type: "receipts"; receipts: [string, number, number][]; errors: string[] }
+type FromChild = { type: "acked"; count: number; failed: number } | { type: "receipts"; receipts: [string, number, number][]; errors: string[]; cpuMs: number }
   | { type: "caught-up"; events: number; at: number; startedAt: number } | { type: "closed" };
 
 /** The parent's handle on a forked subscriber process. */
@@ -45,9 +57,9 @@ export class SubscriberPool {
   }
 
   /** Every receipt so far (seq of the event, wall-clock receipt time, subscriber index), and the errors seen. */
-  async receipts(): Promise<{ receipts: Receipt[]; errors: string[] }> {
-    const r = await this.request<{ receipts: [string, number, number][]; errors: string[] }>({ type: "receipts" }, "receipts");
-    return { receipts: r.receipts.map(([seq, at, subscriber]) => ({ seq, at, subscriber })), errors: r.errors };
+  async receipts(): Promise<{ receipts: Receipt[]; errors: string[]; cpuMs: number }> {
+    const r = await this.request<{ receipts: [string, number, number][]; errors: string[]; cpuMs: number }>({ type: "receipts" }, "receipts");
+    return { receipts: r.receipts.map(([seq, at, subscriber]) => ({ seq, at, subscriber })), errors: r.errors, cpuMs: r.cpuMs };
   }
 
   /** One more subscriber that resumes with `variables.after`; resolves when it has received `untilSeq` (times are wall-clock ms). */
@@ -80,17 +92,39 @@ function seqOf(cursor: string): string {
 }
 
 function runChild(): void {
-  const clients: Client[] = [];
+  const clients: WebSocket[] = [];
   const receipts: [string, number, number][] = [];
   const errors: string[] = [];
   const send = (m: FromChild) => process.send!(m);
-  const connect = (spec: { url: string; token: string }, onAck: (ok: boolean) => void) => createClient({
-    url: spec.url.replace(/^http/, "ws") + "/graphql", webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${spec.token}` },
-    retryAttempts: 0, lazy: false, keepAlive: 0,
-    onNonLazyError: (e) => { errors.push(String((e as { reason?: string })?.reason ?? e)); onAck(false); },
-    on: { connected: () => onAck(true) },
-  });
+  /**
+   * A minimal graphql-transport-ws client on a raw socket: the receipt is stamped when the frame arrives and
+   * the cursor is picked out without parsing the payload, so that 1,000 sockets in one process measure the
+   * server's delivery, not this process's JSON parsing (a real SIEM client has a machine of its own).
+   */
+  const connect = (url: string, token: string, query: string, variables: Record<string, unknown>,
+    onEvent: (seq: string, at: number) => void, onAck: (ok: boolean) => void) => {
+    const ws = new WebSocket(url.replace(/^http/, "ws") + "/graphql", "graphql-transport-ws");
+    let acked = false;
+    ws.on("open", () => ws.send(JSON.stringify({ type: "connection_init", payload: { authorization: `Bearer ${token}` } })));
+    ws.on("message", (data: Buffer) => {
+      const at = now();
+      const text = data.toString();
+      const m = text.startsWith('{"id":') && text.includes('"type":"next"') ? /"cursor":"([A-Za-z0-9_-]+)"/.exec(text) : null;
+      if (m) { onEvent(seqOf(m[1]), at); return; }
+      const msg = JSON.parse(text) as { type: string; payload?: unknown };
+      if (msg.type === "connection_ack") {
+        acked = true;
+        ws.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query, variables } }));
+        onAck(true);
+      } else if (msg.type === "ping") ws.send(JSON.stringify({ type: "pong" }));
+      else if (msg.type === "next" || msg.type === "error") errors.push(JSON.stringify(msg.payload).slice(0, 300));
+    });
+    ws.on("error", (e) => errors.push(String(e)));
+    ws.on("close", (code, reason) => { if (!acked) { errors.push(`closed ${code} ${reason.toString()}`); onAck(false); } });
+    return ws;
+  };
   let spec: SubscriberSpec | undefined;
+  let cpuMark = process.cpuUsage();
 
   process.on("message", async (m: ToChild) => {
     if (m.type === "start") {
@@ -101,43 +135,31 @@ function runChild(): void {
           if (next >= spec!.count) return;
           const i = next++;
           let done = false;
-          const c = connect(spec!, (ok) => {
+          const c = connect(spec!.url, spec!.token, spec!.query, spec!.variables[i % spec!.variables.length], (seq, at) => receipts.push([seq, at, i]), (ok) => {
             if (done) return;
             done = true;
             if (ok) acked++; else failed++;
             if (acked + failed === spec!.count) resolve(); else open();
           });
           clients.push(c);
-          c.subscribe({ query: spec!.query, variables: spec!.variables[i % spec!.variables.length] }, {
-            next: (r: any) => {
-              const cur = r.data?.findingEvents?.cursor;
-              if (cur) receipts.push([seqOf(cur), now(), i]);
-              if (r.errors) errors.push(JSON.stringify(r.errors).slice(0, 300));
-            },
-            error: (e: any) => errors.push(JSON.stringify(e?.reason ?? e?.message ?? e).slice(0, 300)),
-            complete: () => undefined,
-          });
         };
         for (let k = 0; k < (spec!.concurrency ?? 50); k++) open();
       });
+      cpuMark = process.cpuUsage();
       send({ type: "acked", count: acked, failed });
     } else if (m.type === "receipts") {
-      send({ type: "receipts", receipts: receipts.splice(0), errors: errors.splice(0) });
+      const cpu = process.cpuUsage(cpuMark);
+      cpuMark = process.cpuUsage();
+      send({ type: "receipts", receipts: receipts.splice(0), errors: errors.splice(0), cpuMs: (cpu.user + cpu.system) / 1000 });
     } else if (m.type === "subscribe-once") {
       const startedAt = now();
       let events = 0;
-      const c = connect(spec!, () => undefined);
-      c.subscribe({ query: m.query, variables: m.variables }, {
-        next: (r: any) => {
-          events++;
-          const cur = r.data?.findingEvents?.cursor;
-          if (cur && BigInt(seqOf(cur)) >= BigInt(m.untilSeq)) { send({ type: "caught-up", events, at: now(), startedAt }); void c.dispose(); }
-        },
-        error: (e: any) => { errors.push(String(e?.message ?? e)); },
-        complete: () => undefined,
-      });
+      const c = connect(spec!.url, spec!.token, m.query, m.variables, (seq) => {
+        events++;
+        if (BigInt(seq) >= BigInt(m.untilSeq)) { send({ type: "caught-up", events, at: now(), startedAt }); c.close(); }
+      }, () => undefined);
     } else if (m.type === "close") {
-      await Promise.all(clients.map((c) => c.dispose()));
+      await Promise.all(clients.map((c) => new Promise((r) => { if (c.readyState === WebSocket.CLOSED) r(undefined); else { c.once("close", r); c.close(); } })));
       send({ type: "closed" });
       process.exit(0);
     }
