@@ -35,8 +35,14 @@ export async function startApp(config: Config, options: { schema?: string; logge
   let http: HttpServer | undefined;
   try {
     const adminToken = await services.tokens.bootstrapAdmin(config.dataDir, config.adminToken);
-    // The embedded database has one connection: no LISTEN there; commits in this process poke the reader.
-    await services.events.start({ listenUrl: db.embedded ? undefined : db.url, pollMs: options.eventPollMs });
+    // Commits in this process always poke the reader. Other instances' commits arrive by Redis when REDIS_URL is set
+    // (instead of LISTEN: no connection held per instance, works behind a transaction-pooling proxy), else by LISTEN on a
+    // server; the embedded database has one connection and one process, so neither is needed there.
+    await services.events.start({
+      redis: config.redisUrl ? { url: config.redisUrl, channel: config.redisChannel } : undefined,
+      listenUrl: db.embedded || config.redisUrl ? undefined : db.url,
+      pollMs: options.eventPollMs,
+    });
     const schema = await getSchema();
     http = await createHttpServer(db.dataSource, services, schema, config, logger);
     const h = http;

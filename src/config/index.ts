@@ -11,7 +11,10 @@ export interface Config {
   dataDir: string;
   secretKey?: string;
   logLevel: string;
+  /** Redis that carries "events committed" pokes between instances (instead of PostgreSQL LISTEN). */
   redisUrl?: string;
+  /** Pub/sub channel of those pokes: one per deployment (instances on other databases must not share it). */
+  redisChannel: string;
   adminToken?: string;
   nodeEnv: string;
   /** Maximum `first` on any connection. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
     secretKey: env.SECRET_KEY || undefined,
     logLevel: env.LOG_LEVEL || "info",
     redisUrl: env.REDIS_URL || undefined,
+    redisChannel: env.REDIS_CHANNEL || "posturegraph:finding-events",
     adminToken: env.ADMIN_TOKEN || undefined,
     nodeEnv: env.NODE_ENV || "production",
     maxPageSize: int(env.MAX_PAGE_SIZE, 100, "MAX_PAGE_SIZE"),

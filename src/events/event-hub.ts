@@ -1,15 +1,16 @@
-import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { UserInputError } from "../common/errors";
 import { Logger } from "../common/logger";
 import type { FindingFilter } from "../resolvers/types/finding.inputs";
-import { EVENT_CHANNEL, eventCommits } from "../services/event-log";
+import { eventCommits } from "../services/event-log";
 import type { PriorityService } from "../services/priority.service";
 import { decodeEventCursor } from "./cursor";
 import { compileEventFilter } from "./event-filter";
 import { EventBatch, EventSource, LogEvent } from "./event-source";
 import { Connection, EventSubscription } from "./event-subscription";
+import { PgListener } from "./pg-listener";
+import { RedisRelay, RedisRelayOptions } from "./redis-relay";
 
 const PACE_MS = 250;
 
@@ -23,16 +24,18 @@ export interface EventHubOptions {
 }
 
 export interface EventHubStart {
-  /** Connection string of a PostgreSQL server to LISTEN on; absent on the embedded database (one connection only). */
+  /** Connection string of a PostgreSQL server to LISTEN on; absent on the embedded database (one connection only) and with Redis. */
   listenUrl?: string;
-  /** Poll fallback interval, ms (default: 150 embedded, 1000 with LISTEN). */
+  /** Redis pub/sub between instances (REDIS_URL): commits of this instance are published, those of the others arrive. */
+  redis?: RedisRelayOptions;
+  /** Poll fallback interval, ms (default: 150 embedded, 1000 with LISTEN or Redis). */
   pollMs?: number;
 }
 
 /**
  * The per-instance fan-out: ONE reader follows the event log (poked by
- * PostgreSQL LISTEN, by in-process commits, and by a short poll as a safety
- * net), reads each new batch once — enriched with a fixed number of queries —
+ * PostgreSQL LISTEN or Redis pub/sub, by in-process commits, and by a short
+ * poll as a safety net), reads each new batch once — enriched with a fixed number of queries —
  * and routes it in memory to the subscribers whose filter matches.
  */
 export class EventHub {
@@ -48,8 +51,14 @@ export class EventHub {
   private started = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
-  private listener: Client | undefined;
-  private readonly onCommit = () => this.poke();
+  private listener: PgListener | undefined;
+  private relay: RedisRelay | undefined;
+  private readonly onCommit = (max: string) => { this.poke(); this.relay?.publish(max); };
+  /** A LISTEN or Redis message: "committed up to seq N" (empty: unknown); ours, or already read, needs no read. */
+  private readonly onRemote = (seq: string) => {
+    if (/^\d{1,19}$/.test(seq) && BigInt(seq) <= this.lastSeen) return;
+    this.poke();
+  };
 
   constructor(private readonly ds: DataSource, priority: PriorityService, private readonly logger: Logger, private readonly options: EventHubOptions) {
     this.source = new EventSource(ds, priority);
@@ -59,13 +68,25 @@ export class EventHub {
 
   get subscriberCount(): number { return this.subs.size; }
 
+  /** How commits of other instances reach this one: "redis" (connected or not), "listen", or "local" (this process only). */
+  get fanout(): "redis" | "listen" | "local" { return this.relay ? "redis" : this.listener ? "listen" : "local"; }
+
+  /** With Redis: whether it is connected (publishing and subscribed) right now. */
+  get redisReady(): boolean { return this.relay?.ready ?? false; }
+
   async start(opts: EventHubStart = {}): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.lastSeen = this.dispatchedUpTo = await this.source.maxSeq();
     eventCommits(this.ds).on("commit", this.onCommit);
-    if (opts.listenUrl) await this.listen(opts.listenUrl);
-    const pollMs = opts.pollMs ?? (opts.listenUrl ? 1000 : 150);
+    if (opts.redis) {
+      this.relay = new RedisRelay(opts.redis, this.logger, this.onRemote);
+      this.relay.start();
+    } else if (opts.listenUrl) {
+      this.listener = new PgListener(opts.listenUrl, this.logger, this.onRemote);
+      await this.listener.start();
+    }
+    const pollMs = opts.pollMs ?? (opts.listenUrl || opts.redis ? 1000 : 150);
     this.timer = setInterval(() => this.poke(), pollMs);
     this.timer.unref();
   }
@@ -76,9 +97,8 @@ export class EventHub {
     eventCommits(this.ds).off("commit", this.onCommit);
     for (const s of [...this.subs]) void s.return();
     await this.reading;
-    const l = this.listener;
-    this.listener = undefined;
-    await l?.end().catch(() => undefined);
+    await this.listener?.stop();
+    await this.relay?.stop();
   }
 
   /** Something may have been committed: read the log (coalesced; one read loop at a time). */
@@ -98,7 +118,11 @@ export class EventHub {
     const sub = new EventSubscription(matches, access.organizationIds, this.options.subscriberBuffer, from ?? this.dispatchedUpTo, connection, (s) => this.subs.delete(s));
     this.subs.add(sub);
     if (from === null) sub.live = true;
-    else void this.replay(sub, from).catch((err) => { this.logger.error({ err }, "event replay failed"); sub.fail(err instanceof Error ? err : new Error(String(err))); });
+    else void this.replay(sub, from).catch((err) => {
+      if (this.stopped || sub.closed) return; // shutting down, or the subscriber left mid-read
+      this.logger.error({ err }, "event replay failed");
+      sub.fail(err instanceof Error ? err : new Error(String(err)));
+    });
     return sub;
   }
 
@@ -187,22 +211,5 @@ export class EventHub {
       }
     }
     this.dispatchedUpTo = last;
-  }
-
-  private async listen(url: string): Promise<void> {
-    const client = new Client({ connectionString: url });
-    client.on("notification", () => this.poke());
-    client.on("error", (err) => {
-      this.logger.warn({ err }, "event LISTEN connection lost; reconnecting");
-      if (this.listener === client) this.listener = undefined;
-      void client.end().catch(() => undefined);
-      const retry = setTimeout(() => { if (!this.stopped) this.listen(url).catch((e) => this.logger.warn({ err: e }, "event LISTEN reconnect failed")); }, 1000);
-      retry.unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${EVENT_CHANNEL}`);
-    if (this.stopped) { await client.end(); return; }
-    this.listener = client;
-    this.poke(); // anything committed while not listening
   }
 }

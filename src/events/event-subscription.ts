@@ -10,7 +10,31 @@ export const TOO_SLOW_CLOSE_CODE = 1013;
 export interface Connection { close(code: number, reason: string): void }
 
 /**
- * One subscriber: a bounded queue read by graphql-ws as an async iterator.
+ * An event rendered for delivery, shared by every subscriber that asked for
+ * the same thing (see http/ws-event-delivery.ts): ready once `payload` is set;
+ * subscribers that reach it earlier wait in `waiters` (one promise per
+ * rendering, none per subscriber).
+ */
+export interface Rendered {
+  payload: Buffer | null;
+  waiters: (() => void)[] | null;
+}
+
+/**
+ * Direct delivery: the subscription writes rendered events to its socket
+ * itself instead of handing them one by one to an async iterator.
+ */
+export interface EventSink {
+  render(e: LogEvent): Rendered;
+  /** Writes a ready event; false when the socket must drain first — `resume` is then called once it has. */
+  write(r: Rendered, resume: () => void): boolean;
+}
+
+interface Item { event: LogEvent; rendered: Rendered | null }
+
+/**
+ * One subscriber: a bounded queue, read by graphql-ws as an async iterator
+ * or, once a sink is attached, written by the subscription to its socket.
  * While `live` is false the hub ignores it and the replay feeds it from the
  * log; afterwards the hub pushes matching events. Sequences at or below the
  * last queued one are dropped, so the replay/live seam has no duplicate.
@@ -22,12 +46,17 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
   closed = false;
   /** Highest sequence queued (or the resume cursor). */
   lastQueued: bigint;
-  private queue: LogEvent[] = [];
+  private queue: Item[] = [];
   private head = 0;
   private waiting: ((r: IteratorResult<LogEvent>) => void) | null = null;
   private waitingReject: ((e: unknown) => void) | null = null;
   private failure: Error | null = null;
   private drainWaiters: { below: number; resolve: () => void }[] = [];
+  private sink: EventSink | null = null;
+  /** Sink mode: the head item's rendering or the socket is awaited. */
+  private blocked = false;
+  private readonly resume = () => { this.blocked = false; this.pump(); };
+  private closeListeners: (() => void)[] = [];
 
   constructor(
     readonly matches: EventPredicate,
@@ -42,20 +71,36 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
 
   get size(): number { return this.queue.length - this.head; }
 
+  /** Runs `f` once the subscription has ended (at once if it has). */
+  onClose(f: () => void): void {
+    if (this.closed) f(); else this.closeListeners.push(f);
+  }
+
+  /**
+   * From now on events are rendered by `sink` and written by this
+   * subscription; the iterator only reports the end (done, or the failure).
+   */
+  attach(sink: EventSink): void {
+    this.sink = sink;
+    for (let i = this.head; i < this.queue.length; i++) this.queue[i].rendered = sink.render(this.queue[i].event);
+    this.pump();
+  }
+
   /** Queues an event (if new); false when the subscriber is gone. */
   push(e: LogEvent): boolean {
     if (this.closed) return false;
     if (e.seq <= this.lastQueued) return true;
     this.lastQueued = e.seq;
-    if (this.waiting) {
+    if (this.waiting && !this.sink) {
       const resolve = this.waiting;
       this.waiting = null; this.waitingReject = null;
       eventsDelivered.inc({ transport: "websocket" });
       resolve({ value: e, done: false });
       return true;
     }
-    this.queue.push(e);
+    this.queue.push({ event: e, rendered: this.sink ? this.sink.render(e) : null });
     if (this.live && this.size > this.limit) { eventSubscribersDropped.inc(); this.fail(new AppError("LIMIT_EXCEEDED", TOO_SLOW_REASON, { limit: "subscriberBuffer" })); return false; }
+    if (this.sink && !this.blocked) this.pump();
     return true;
   }
 
@@ -75,10 +120,8 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
   }
 
   next(): Promise<IteratorResult<LogEvent>> {
-    if (this.size > 0) {
-      const value = this.queue[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
-      if (this.drainWaiters.length) this.wakeDrained();
+    if (!this.sink && this.size > 0) {
+      const value = this.shift().event;
       eventsDelivered.inc({ transport: "websocket" });
       return Promise.resolve({ value, done: false });
     }
@@ -102,6 +145,27 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
 
   [Symbol.asyncIterator](): AsyncIterableIterator<LogEvent> { return this; }
 
+  /** Sink mode: writes ready events in order, synchronously, until one is still rendering or the socket is full. */
+  private pump(): void {
+    const sink = this.sink!;
+    while (!this.closed && this.size > 0) {
+      const item = this.queue[this.head];
+      const r = item.rendered!;
+      if (!r.payload) { this.blocked = true; (r.waiters ??= []).push(this.resume); return; }
+      this.shift();
+      eventsDelivered.inc({ transport: "websocket" });
+      if (!sink.write(r, this.resume)) { this.blocked = true; break; }
+    }
+    if (this.drainWaiters.length) this.wakeDrained();
+  }
+
+  private shift(): Item {
+    const item = this.queue[this.head++];
+    if (this.head > 1024 && this.head * 2 > this.queue.length) { this.queue = this.queue.slice(this.head); this.head = 0; }
+    if (this.drainWaiters.length) this.wakeDrained();
+    return item;
+  }
+
   private wakeDrained(): void {
     const keep: { below: number; resolve: () => void }[] = [];
     for (const w of this.drainWaiters) { if (this.closed || this.size < w.below) w.resolve(); else keep.push(w); }
@@ -113,5 +177,8 @@ export class EventSubscription implements AsyncIterableIterator<LogEvent> {
     this.closed = true;
     this.wakeDrained();
     this.onEnd(this);
+    const listeners = this.closeListeners;
+    this.closeListeners = [];
+    for (const f of listeners) f();
   }
 }

@@ -30,6 +30,11 @@ export const syncDuration = new client.Histogram({
   name: "posturegraph_sync_run_duration_seconds", help: "Connector sync run duration by provider.", labelNames: ["provider"],
   buckets: [1, 5, 15, 30, 60, 120, 300, 900, 1800, 3600], registers: [registry],
 });
+export const eventRenderings = new client.Counter({
+  name: "posturegraph_event_renderings_total",
+  help: "GraphQL executions + serializations of finding events for WebSocket subscribers; subscribers asking the same share one per event.",
+  registers: [registry],
+});
 export const eventsDelivered = new client.Counter({
   name: "posturegraph_events_delivered_total", help: "Finding events delivered to subscribers (websocket) and pollers (http).", labelNames: ["transport"], registers: [registry],
 });

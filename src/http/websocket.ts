@@ -18,6 +18,7 @@ import { bearerToken } from "./auth.middleware";
 import { originAllowed } from "./csrf";
 import { costBudget, Limiters } from "./rate-limit";
 import { subscriptions } from "./metrics";
+import { createEventDelivery } from "./ws-event-delivery";
 
 type Socket = { close(code: number, reason: string): void };
 
@@ -41,9 +42,15 @@ export function createWebSocketServer(server: http.Server, ds: DataSource, servi
   const rules = limitRules(config.limits);
   const budget = costBudget(limiters.cost);
   const format = createErrorFormatter({ development: config.nodeEnv === "development", logger });
+  const delivery = createEventDelivery({
+    context: (auth) => buildContext(ds, services, config, auth, "ws-events", logger),
+    formatErrors: (errors) => errors.map((e) => format(e.toJSON(), e)),
+  });
 
   const cleanup = useServer<Record<string, unknown>, { auth?: AuthInfo }>({
     schema,
+    // findingEvents: one execution and serialization per event for all subscribers asking the same (ws-event-delivery.ts).
+    subscribe: (args) => delivery.subscribe(args),
     onConnect: async (ctx) => {
       const address = ctx.extra.request.socket.remoteAddress ?? "unknown";
       if (limiters.authFailures.retryAfter(address) > 0) {
@@ -93,6 +100,7 @@ export function createWebSocketServer(server: http.Server, ds: DataSource, servi
       subscriptions.inc();
       // The socket lets the event stream close a subscriber that falls behind.
       const contextValue = { ...buildContext(ds, services, config, auth, `ws-${id}`, logger, ctx.extra.request.socket.remoteAddress ?? null), connection: ctx.extra.socket };
+      delivery.register(contextValue, { socket: ctx.extra.socket, id, query: payload.query, auth });
       return { schema, document, operationName: payload.operationName, variableValues: variables, contextValue };
     },
     onComplete: () => { subscriptions.dec(); },

@@ -20,7 +20,7 @@ export const EVENT_CHANNEL = "posturegraph_finding_events";
  * sees a smaller seq commit later. Taken only at commit time, after every other
  * lock the transaction needs, so it cannot take part in a deadlock.
  */
-const EVENT_COMMIT_LOCK = 0x5e9_e7e1;
+export const EVENT_COMMIT_LOCK = 0x5e9_e7e1;
 
 interface Pending { events: EventRow[]; at: Date }
 const PENDING = "posturegraphPendingEvents";
