@@ -212,7 +212,7 @@ async function main() {
   if (want("6")) for (const r of await runIngestScenario({ base, token, pool, rounds: QUICK ? 1 : 3 })) add(r);
 
   // 7. Subscriptions: 1,000 subscribers in a separate process, events committed at 10/s (test/bench/subscriptions.ts).
-  if (subscriptionFields.includes("findingEvents")) add(await (await import("./subscriptions.js")).runSubscriptionScenario({ baseUrl: base, token, pool, durationS: QUICK ? 10 : 20 }));
+  if (!want("7")) { /* skipped */ } else if (subscriptionFields.includes("findingEvents")) add(await (await import("./subscriptions.js")).runSubscriptionScenario({ baseUrl: base, token, pool, durationS: QUICK ? 10 : 20 }));
   else add({ scenario: "7. subscription delivery, 1,000 subscribers", target: "-", note: "not available (no findingEvents subscription on this build)" });
 
   // Targets.
