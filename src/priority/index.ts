@@ -5,3 +5,4 @@ export {
 export { DEFAULT_PRIORITY_POLICY, maxAttainableScore, type PriorityPolicy } from "./priority.policy";
 export { validatePriorityPolicy } from "./priority-policy.validation";
 export { slaDueAt } from "./sla";
+export { defaultPrioritySql, priorityLevelSql, type PrioritySql, type PrioritySqlRefs } from "./priority.sql";

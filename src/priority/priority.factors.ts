@@ -87,7 +87,7 @@ function describe(r: ResourceContext): string {
   return `${r.name} (${traits.join(", ")}) via ${r.via}`;
 }
 
-export function deploymentFactors(input: PriorityInput, policy: PriorityPolicy): PriorityFactor[] {
+export function deploymentFactors(input: Pick<PriorityInput, "resources">, policy: PriorityPolicy): PriorityFactor[] {
   const r = mostExposedResource(input.resources, policy);
   if (!r) return [factor("deployment", "Deployed", 0, "not deployed to any known cloud resource")];
   const d = policy.deployment;
@@ -102,6 +102,11 @@ export function deploymentFactors(input: PriorityInput, policy: PriorityPolicy):
       `${r.name} has business criticality ${r.criticality}`));
   }
   return out;
+}
+
+/** What deploymentFactors adds up to: the same for every finding of a repository (its resources). */
+export function deploymentPoints(resources: ResourceContext[], policy: PriorityPolicy): number {
+  return deploymentFactors({ resources }, policy).reduce((acc, f) => acc + f.contribution, 0);
 }
 
 export function remediationFactors(input: PriorityInput, policy: PriorityPolicy): PriorityFactor[] {

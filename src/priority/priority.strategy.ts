@@ -14,6 +14,7 @@ import { PriorityPolicy } from "./priority.policy";
 import {
   ageFactors, baseFactors, deploymentFactors, exploitationFactors, remediationFactors, secretFactors,
 } from "./priority.factors";
+import { defaultPrioritySql, PrioritySql } from "./priority.sql";
 
 export interface ResourceContext {
   id: string;
@@ -63,6 +64,12 @@ export interface PriorityResult {
 
 export interface PriorityStrategy {
   compute(input: PriorityInput, policy: PriorityPolicy): PriorityResult;
+  /**
+   * The same score as SQL, when the strategy has one: stored scores are then
+   * recomputed inside the database (one UPDATE) instead of row by row here.
+   * It must equal compute() for every input; without it, recomputation runs compute().
+   */
+  readonly sql?: PrioritySql;
 }
 
 /** The level for a score under the policy's cut-offs. */
@@ -87,6 +94,8 @@ export function priorityLevel(score: number, policy: PriorityPolicy): PriorityLe
  * dropped, since a closed finding is not overdue. Filter by state to hide them.
  */
 export class DefaultPriorityStrategy implements PriorityStrategy {
+  readonly sql = defaultPrioritySql;
+
   compute(input: PriorityInput, policy: PriorityPolicy): PriorityResult {
     const factors = [
       ...baseFactors(input, policy),

@@ -1,11 +1,12 @@
 import { DataSource, EntityManager } from "typeorm";
-import { FindingCategory, FindingEventType, FindingState, Severity } from "../common/types";
+import { FindingCategory, FindingState, Severity } from "../common/types";
 import {
   DEFAULT_PRIORITY_POLICY, DefaultPriorityStrategy, PriorityInput, PriorityPolicy, PriorityResult, PriorityStrategy,
   ResourceContext, validatePriorityPolicy,
 } from "../priority";
 import { PriorityPolicyRow } from "../entities";
-import { appendEvents, EventRow } from "./event-log";
+import { recomputeInSql, RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
+import { recomputeInJs } from "./priority-recompute-js";
 
 /** The columns priority reads from a finding. */
 export interface PriorityRow {
@@ -56,20 +57,8 @@ export class PriorityService {
   }
 
   async context(em: EntityManager, repositoryIds: string[], cves: string[]): Promise<PriorityContext> {
-    const resources = new Map<string, ResourceContext[]>();
+    const resources = repositoryIds.length ? await this.resources(em, repositoryIds) : new Map<string, ResourceContext[]>();
     const intel = new Map<string, IntelRow>();
-    if (repositoryIds.length) {
-      const rows: { repository_id: string; id: string; name: string; internet_exposed: boolean; sensitive_data: boolean; environment: string | null; criticality: ResourceContext["criticality"]; kind: string }[] = await em.query(
-        `SELECT DISTINCT ON (rl.repository_id, cr.id) rl.repository_id, cr.id, cr.name, cr.internet_exposed, cr.sensitive_data, cr.environment, cr.criticality, rl.kind
-           FROM resource_link rl JOIN cloud_resource cr ON cr.id = rl.resource_id
-          WHERE rl.repository_id = ANY($1::uuid[]) AND cr.gone_at IS NULL
-          ORDER BY rl.repository_id, cr.id, rl.confidence DESC`, [repositoryIds]);
-      for (const r of rows) {
-        const list = resources.get(r.repository_id) ?? [];
-        list.push({ id: r.id, name: r.name, internetExposed: r.internet_exposed, sensitiveData: r.sensitive_data, production: isProduction(r.environment), criticality: r.criticality, via: r.kind === "iac-tag" ? "iac-tag" : r.kind === "image-digest" ? "image-digest" : "deployment" });
-        resources.set(r.repository_id, list);
-      }
-    }
     const ids = [...new Set(cves.filter(Boolean))];
     if (ids.length) {
       const rows: { cve: string; kev_date_added: string | null; kev_ransomware: boolean; epss_score: number | null; epss_percentile: number | null }[] = await em.query(
@@ -82,6 +71,22 @@ export class PriorityService {
       }
     }
     return { resources, intel };
+  }
+
+  /** The live resources each repository reaches (of these repositories, or of every linked one). */
+  async resources(em: EntityManager, repositoryIds: string[] | null): Promise<Map<string, ResourceContext[]>> {
+    const resources = new Map<string, ResourceContext[]>();
+    const rows: { repository_id: string; id: string; name: string; internet_exposed: boolean; sensitive_data: boolean; environment: string | null; criticality: ResourceContext["criticality"]; kind: string }[] = await em.query(
+      `SELECT DISTINCT ON (rl.repository_id, cr.id) rl.repository_id, cr.id, cr.name, cr.internet_exposed, cr.sensitive_data, cr.environment, cr.criticality, rl.kind
+         FROM resource_link rl JOIN cloud_resource cr ON cr.id = rl.resource_id
+        WHERE ${repositoryIds ? "rl.repository_id = ANY($1::uuid[]) AND" : ""} cr.gone_at IS NULL
+        ORDER BY rl.repository_id, cr.id, rl.confidence DESC`, repositoryIds ? [repositoryIds] : []);
+    for (const r of rows) {
+      const list = resources.get(r.repository_id) ?? [];
+      list.push({ id: r.id, name: r.name, internetExposed: r.internet_exposed, sensitiveData: r.sensitive_data, production: isProduction(r.environment), criticality: r.criticality, via: r.kind === "iac-tag" ? "iac-tag" : r.kind === "image-digest" ? "image-digest" : "deployment" });
+      resources.set(r.repository_id, list);
+    }
+    return resources;
   }
 
   input(row: PriorityRow, ctx: PriorityContext, now: Date): PriorityInput {
@@ -113,68 +118,16 @@ export class PriorityService {
 
   /**
    * Recomputes the stored score and level of the findings a context change
-   * touches (by finding, repository or CVE), set-based, and appends
-   * PRIORITY_CHANGED for those whose level moved. Works in chunks of
-   * RECOMPUTE_CHUNK findings (one read, one UPDATE … FROM unnest, one event
-   * insert each) so a million-finding recompute never holds all rows at once.
+   * touches (by finding, repository, CVE, overdue, or all), inside the
+   * caller's transaction, and appends PRIORITY_CHANGED for those whose level
+   * moved. In the database when the strategy has a SQL form (one statement),
+   * else through compute() in chunks (priority-recompute.ts).
    */
-  async recompute(em: EntityManager, where: { findingIds?: string[]; repositoryIds?: string[]; cves?: string[]; overdueAt?: Date; all?: boolean }, now = new Date()): Promise<{ scanned: number; changed: number; levelChanged: number }> {
-    const conds: string[] = [];
-    const params: unknown[] = [];
-    if (where.findingIds?.length) { params.push(where.findingIds); conds.push(`id = ANY($${params.length}::uuid[])`); }
-    if (where.repositoryIds?.length) { params.push(where.repositoryIds); conds.push(`repository_id = ANY($${params.length}::uuid[])`); }
-    // A semi-join, not = ANY: an EPSS import can name a quarter of a million CVEs.
-    if (where.cves?.length) { params.push(where.cves); conds.push(`vulnerability_id IN (SELECT unnest($${params.length}::varchar[]))`); }
-    // Only overdue open findings change with the clock alone.
-    if (where.overdueAt) { params.push(where.overdueAt); conds.push(`(state = 'OPEN' AND due_at < $${params.length})`); }
-    const total = { scanned: 0, changed: 0, levelChanged: 0 };
-    if (!conds.length && !where.all) return total;
+  async recompute(em: EntityManager, where: RecomputeScope, now = new Date()): Promise<RecomputeResult> {
+    const { conds } = scopeConditions(where);
+    if (!conds.length && !where.all) return { scanned: 0, changed: 0, levelChanged: 0 };
     const policy = await this.policy(em);
-    const idRows: { id: string }[] = await em.query(`SELECT id FROM finding ${conds.length ? `WHERE ${conds.join(" OR ")}` : ""}`, params);
-    // A chunk of 20k ids looks cheaper to the planner as a hash join over a sequential scan of the
-    // whole table than as 20k primary-key probes; on a million-row table that read the table once per
-    // chunk (50 s for 100k findings, 8 min for all of them). Probes read each row once.
-    const scoped = idRows.length > 0;
-    if (scoped) await em.query("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off");
-    try {
-      for (let i = 0; i < idRows.length; i += RECOMPUTE_CHUNK) {
-        const r = await this.recomputeChunk(em, idRows.slice(i, i + RECOMPUTE_CHUNK).map((x) => x.id), policy, now);
-        total.scanned += r.scanned; total.changed += r.changed; total.levelChanged += r.levelChanged;
-      }
-    } finally {
-      if (scoped) await em.query("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on; SET LOCAL enable_seqscan = on");
-    }
-    return total;
-  }
-
-  private async recomputeChunk(em: EntityManager, findingIds: string[], policy: PriorityPolicy, now: Date): Promise<{ scanned: number; changed: number; levelChanged: number }> {
-    const rows: (PriorityRow & { id: string; organizationId: string; priorityScore: number; priorityLevel: string })[] = (await em.query(
-      `SELECT id, organization_id, repository_id, category, severity, state, cvss_score, vulnerability_id, fixed_version, details,
-              first_seen_at, due_at, priority_score, priority_level
-         FROM finding WHERE id = ANY($1::uuid[])`, [findingIds])).map((r: Record<string, any>) => ({
-      id: r.id, organizationId: r.organization_id, repositoryId: r.repository_id, category: r.category, severity: r.severity, state: r.state,
-      cvssScore: r.cvss_score, vulnerabilityId: r.vulnerability_id, fixedVersion: r.fixed_version, details: r.details,
-      firstSeenAt: r.first_seen_at, dueAt: r.due_at, priorityScore: r.priority_score, priorityLevel: r.priority_level,
-    }));
-    const ctx = await this.context(em, [...new Set(rows.map((r) => r.repositoryId))], rows.map((r) => r.vulnerabilityId ?? ""));
-    const ids: string[] = []; const scores: number[] = []; const levels: string[] = [];
-    const events: EventRow[] = [];
-    for (const r of rows) {
-      const p = this.compute(r, ctx, policy, now);
-      if (p.score === r.priorityScore && p.level === r.priorityLevel) continue;
-      ids.push(r.id); scores.push(p.score); levels.push(p.level);
-      if (p.level !== r.priorityLevel) {
-        events.push({ findingId: r.id, organizationId: r.organizationId, repositoryId: r.repositoryId, type: FindingEventType.PRIORITY_CHANGED,
-          payload: { from: { score: r.priorityScore, level: r.priorityLevel }, to: { score: p.score, level: p.level }, policyVersion: policy.version } });
-      }
-    }
-    if (ids.length) {
-      await em.query(
-        `UPDATE finding f SET priority_score = u.score, priority_level = u.level, updated_at = now()
-           FROM unnest($1::uuid[], $2::smallint[], $3::varchar[]) AS u(id, score, level) WHERE f.id = u.id`, [ids, scores, levels]);
-    }
-    await appendEvents(em, events, now);
-    return { scanned: rows.length, changed: ids.length, levelChanged: events.length };
+    return this.strategy.sql ? recomputeInSql(this, this.strategy.sql, em, where, policy, now) : recomputeInJs(this, em, where, policy, now);
   }
 
   /** The stored policy (or the default) with its version. */
@@ -232,5 +185,3 @@ function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>
   return out;
 }
 
-/** Findings per recompute round trip (read, compute, write). */
-const RECOMPUTE_CHUNK = 20_000;
