@@ -21,7 +21,6 @@ export class Location {
 @ObjectType("Finding", { implements: Node, description: "A security finding from any source, with its lifecycle and remediation priority." })
 @Entity("finding")
 @Index("uq_finding_identity", ["repositoryId", "analysisCategory", "fingerprint"], { unique: true })
-@Index("ix_finding_state_priority", ["state", "priorityScore", "id"])
 @Index("ix_finding_priority", ["priorityScore", "id"])
 @Index("ix_finding_state_severity", ["state", "severityRank", "id"])
 @Index("ix_finding_state_first_seen", ["state", "firstSeenAt", "id"])
