@@ -57,7 +57,7 @@ describe("priority recompute in SQL equals the strategy", () => {
       return {
         repo: g.pick(repoIds), fp: `rand-${i}`, category: g.pick(["CODE", "SECRET", "DEPENDENCY", "IAC", "CONTAINER", "POSTURE"]),
         severity: g.pick(["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFO"]), state: g.pick(["OPEN", "OPEN", "FIXED", "DISMISSED"]),
-        cvss: g.bool(0.1) ? "NaN" : g.bool(0.6) ? String(g.pick([g.rand() * 10, Math.round(g.rand() * 100) / 10, 6.45, 2.5, 0.05, 11, -1])) : null,
+        cvss: g.bool(0.1) ? "NaN" : g.bool(0.6) ? String(g.pick([g.rand() * 10, Math.round(g.rand() * 100) / 10, 2.8, 6.45, 2.5, 0.05, 11, -1])) : null,
         cve: g.bool(0.6) ? `CVE-2024-${g.int(1001, 1040)}` : null, fixed: g.pick([null, null, "", "1.2.3"]),
         details: g.bool(0.05) ? JSON.stringify(g.pick(["x", [1], 3])) : JSON.stringify(details),
         firstSeen, due: g.bool(0.3) ? new Date(Date.parse(firstSeen) + g.int(-5, 90) * 86_400_000 + g.int(0, 5)).toISOString() : null,
@@ -73,7 +73,7 @@ describe("priority recompute in SQL equals the strategy", () => {
       [org, col("repo"), col("fp"), col("category"), col("severity"), col("state"), col("cvss"), col("cve"), col("fixed"), col("details"), col("firstSeen"), col("due")]);
     await app.db.dataSource.query(
       `INSERT INTO vulnerability_intel (cve, kev_date_added, kev_ransomware, epss_score, epss_percentile)
-       SELECT 'CVE-2024-' || (1000 + i), CASE WHEN i % 3 = 0 THEN DATE '2024-05-01' + i END, i % 6 = 0, CASE WHEN i % 4 <> 1 THEN ((i * 7919) % 1000) / 997.0 END, 0.5
+       SELECT 'CVE-2024-' || (1000 + i), CASE WHEN i % 3 = 0 THEN DATE '2024-05-01' + i END, i % 6 = 0, CASE WHEN i = 7 THEN 0.04 WHEN i % 4 <> 1 THEN ((i * 7919) % 1000) / 997.0 END, 0.5
          FROM generate_series(1, 30) i`);
     // Four contexts: exposed production (with a padded, upper-case environment name), internal, two resources, none.
     await upsertResources(app, [
@@ -92,9 +92,10 @@ describe("priority recompute in SQL equals the strategy", () => {
     assert.ok(r.scanned >= 1500 && r.changed > 0 && r.levelChanged > 0, JSON.stringify(r));
     assert.ok(await assertFresh(app, svc, await svc.policy(), now) >= 1500);
 
-    // Fractional points per CVSS point, EPSS and overdue weights that round, other cut-offs.
-    const odd = validatePriorityPolicy({ ...DEFAULT_PRIORITY_POLICY, version: 9, cvss: { ...DEFAULT_PRIORITY_POLICY.cvss, pointsPerCvssPoint: 1.3 },
-      epss: { maxPoints: 7.5 }, secretValidity: { active: 9, unknown: 5, inactive: 0 }, sla: { ...DEFAULT_PRIORITY_POLICY.sla, overduePerWeek: 0.3, overdueMax: 3.5 }, levels: { P0: 55, P1: 41, P2: 27, P3: 13 } });
+    // Fractional points per CVSS point, EPSS and overdue weights that round, other cut-offs. CVSS 2.8 × 1.25 and
+    // 2.5 × √0.04 are exactly ½ as JavaScript computes them, a hair under ½ from the raw `real`: rounding tells them apart.
+    const odd = validatePriorityPolicy({ ...DEFAULT_PRIORITY_POLICY, version: 9, cvss: { ...DEFAULT_PRIORITY_POLICY.cvss, pointsPerCvssPoint: 1.25 },
+      epss: { maxPoints: 2.5 }, secretValidity: { active: 9, unknown: 5, inactive: 0 }, sla: { ...DEFAULT_PRIORITY_POLICY.sla, overduePerWeek: 0.3, overdueMax: 3.5 }, levels: { P0: 55, P1: 41, P2: 27, P3: 13 } });
     const oddSvc = new PriorityService(app.db.dataSource);
     oddSvc.policy = async () => odd;
     const later = new Date(now.getTime() + 3 * 86_400_000 + 1);
