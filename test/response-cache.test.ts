@@ -83,6 +83,21 @@ describe("GraphQL response cache (keyed by database snapshot)", () => {
   });
 });
 
+describe("GraphQL response cache and the cost budget", () => {
+  let app: TestApp;
+  before(async () => { app = await startTestApp({ rateLimit: { requestsPerMinute: 0, costPerMinute: 402 * 6, authFailuresPerMinute: 0 } }); });
+  after(async () => { await app?.stop(); });
+
+  test("answers from the cache spend the token's cost budget like executions", async () => {
+    const q = "{ findings(first: 100) { nodes { id title } } }"; // cost 402: six fit in the budget
+    const hits = await cacheCount(app, "hit");
+    const statuses: number[] = [];
+    for (let i = 0; i < 30 && !statuses.includes(429); i++) statuses.push((await app.gql(q)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 200, 200, 429], "served from the cache or not, the seventh is over budget");
+    assert.ok(await cacheCount(app, "hit") > hits || !!process.env.TEST_DATABASE_URL, "some were cache hits (embedded: nothing else writes)");
+  });
+});
+
 describe("GraphQL response cache off", () => {
   let app: TestApp;
   before(async () => { app = await startTestApp({ responseCache: { ttlMs: 0, maxBytes: 1 << 20 } }); });

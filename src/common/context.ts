@@ -18,6 +18,8 @@ export interface Context {
   remoteAddress: string | null;
   /** Root fields this request used that needed the admin scope (noted by the auth checker, read by the audit plugin). */
   adminFields: string[];
+  /** The operation's estimated cost (cost-limit.plugin.ts), kept with a cached response. */
+  queryCost?: number;
   /** The database snapshot seen when the request was authenticated (response-cache.plugin.ts); absent on WebSockets. */
   snapshot?: string;
   /** The WebSocket of a subscription (to close a subscriber that falls behind). */

@@ -20,7 +20,8 @@ import { introspectionPlugin } from "../plugins/introspection.plugin";
 import { costLimitPlugin } from "../plugins/cost-limit.plugin";
 import { executionTimeoutPlugin } from "../plugins/execution-timeout.plugin";
 import { auditPlugin } from "../plugins/audit.plugin";
-import { responseCachePlugin } from "../plugins/response-cache.plugin";
+import { responseCachePlugin, SnapshotCache } from "../plugins/response-cache.plugin";
+import { cachedResponses } from "./response-cache.http";
 import { createWebSocketServer } from "./websocket";
 import { graphqlContentType } from "./csrf";
 import { declaredBodyLimit } from "./body-limit";
@@ -53,6 +54,7 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
   const limiters = createLimiters(config.rateLimit);
   const ws = createWebSocketServer(server, ds, services, schema, config, logger, limiters);
   const budget = costBudget(limiters.cost);
+  const responses = new SnapshotCache(config.responseCache.maxBytes);
 
   const apollo = new ApolloServer<Context>({
     schema,
@@ -82,10 +84,12 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
       { async serverWillStart() { return { async drainServer() { await ws.dispose(); } }; } },
       queryLimitsPlugin(),
       introspectionPlugin<Context>({ mode: config.introspection, isAdmin: (ctx) => hasScope(ctx.auth, Scope.ADMIN) }),
-      costLimitPlugin<Context>({ maxCost: config.limits.maxCost, onCost: (cost, rc) => budget(cost, rc.contextValue.auth?.tokenId) }),
+      costLimitPlugin<Context>({ maxCost: config.limits.maxCost, onCost: (cost, rc) => { rc.contextValue.queryCost = cost; budget(cost, rc.contextValue.auth?.tokenId); } }),
       executionTimeoutPlugin({ timeoutMs: config.limits.executionTimeoutMs }),
       responseCachePlugin<Context>({
         ...config.responseCache,
+        cache: responses,
+        cost: (ctx) => ctx.queryCost,
         snapshot: (ctx) => ctx.snapshot,
         principal: (ctx) => ctx.auth.tokenId,
         uncacheable: (ctx) => ctx.adminFields.length > 0,
@@ -118,6 +122,7 @@ export async function createHttpServer(ds: DataSource, services: Services, schem
   app.use(
     "/graphql",
     express.json({ limit: config.graphqlBodyLimit, type: ["application/json", "application/graphql-response+json"] }),
+    cachedResponses(responses, { ttlMs: config.responseCache.ttlMs, charge: (cost, tokenId) => budget(cost, tokenId) }),
     expressMiddleware(apollo, { context: async ({ req }) => buildContext(ds, services, config, req.auth!, req.requestId, logger, req.socket.remoteAddress ?? null, req.snapshot) }),
   );
   app.use(auditRoutes(services));

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import { ApolloServerPlugin, HeaderMap } from "@apollo/server";
 import type { FormattedExecutionResult } from "graphql";
 
@@ -12,11 +13,24 @@ export interface ResponseCacheOptions<T> {
   principal: (context: T) => string;
   /** Whether this request used something that must run every time (audited admin fields). */
   uncacheable?: (context: T) => boolean;
+  /** The operation's estimated cost (charged again when an entry serves; see response-cache.http.ts). */
+  cost?: (context: T) => number | undefined;
   onResult?: (result: "hit" | "miss") => void;
   now?: () => number;
+  /** Shared with the HTTP fast path; one per server. */
+  cache?: SnapshotCache;
 }
 
-interface Entry { result: FormattedExecutionResult; bytes: number; at: number }
+export interface Entry { result: FormattedExecutionResult; bytes: number; at: number; body: string; cost: number }
+
+/** The key of a request: who, which document (sha256, as Apollo's queryHash), which operation as requested, which variables. */
+export function cacheKey(principal: string, queryHash: string, operationName: string | null | undefined, variables: unknown): string {
+  return `${principal}\u0000${queryHash}\u0000${operationName ?? ""}\u0000${JSON.stringify(variables ?? {})}`;
+}
+
+export function queryHash(query: string): string {
+  return crypto.createHash("sha256").update(query).digest("hex");
+}
 
 /**
  * Serves a query's response again while the database has not changed.
@@ -35,7 +49,7 @@ interface Entry { result: FormattedExecutionResult; bytes: number; at: number }
  * budget (responseForOperation runs after didResolveOperation).
  */
 export function responseCachePlugin<T extends object>(options: ResponseCacheOptions<T>): ApolloServerPlugin<T> {
-  const cache = new SnapshotCache(options.maxBytes);
+  const cache = options.cache ?? new SnapshotCache(options.maxBytes);
   const now = options.now ?? Date.now;
   return {
     async requestDidStart() {
@@ -48,7 +62,7 @@ export function responseCachePlugin<T extends object>(options: ResponseCacheOpti
           if (rc.operation.operation !== "query") return null;
           snapshot = options.snapshot(rc.contextValue);
           if (!snapshot) return null;
-          key = `${options.principal(rc.contextValue)}\u0000${rc.queryHash}\u0000${rc.operationName ?? ""}\u0000${JSON.stringify(rc.request.variables ?? {})}`;
+          key = cacheKey(options.principal(rc.contextValue), rc.queryHash ?? queryHash(rc.request.query ?? ""), rc.request.operationName, rc.request.variables);
           const entry = cache.get(snapshot, key);
           if (!entry || now() - entry.at > options.ttlMs) { options.onResult?.("miss"); return null; }
           hit = true;
@@ -62,8 +76,8 @@ export function responseCachePlugin<T extends object>(options: ResponseCacheOpti
           if (options.uncacheable?.(rc.contextValue)) return;
           // Kept from the second time it is asked within a snapshot: measuring a one-off answer (a stringify) is not free.
           if (!cache.admit(snapshot, key)) return;
-          const bytes = JSON.stringify(body.singleResult).length;
-          cache.set(snapshot, key, { result: body.singleResult, bytes, at: now() });
+          const text = JSON.stringify(body.singleResult);
+          cache.set(snapshot, key, { result: body.singleResult, bytes: text.length, at: now(), body: text, cost: options.cost?.(rc.contextValue) ?? 0 });
         },
       };
     },

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { SnapshotCache } from "./response-cache.plugin";
 
-const entry = (bytes: number) => ({ result: { data: { bytes } }, bytes, at: 0 });
+const entry = (bytes: number) => ({ result: { data: { bytes } }, bytes, at: 0, body: "", cost: 0 });
 
 describe("SnapshotCache", () => {
   test("keys live within their snapshot only", () => {
