@@ -38,3 +38,10 @@ export async function scopeSeenAt(db: Queryable, keys: readonly string[]): Promi
     [split.map((k) => k[0]), split.map((k) => k[1])]) as { repository_id: string; analysis_category: string; seen_at: Date }[];
   return new Map(rows.map((r) => [scopeKey(r.repository_id, r.analysis_category), r.seen_at]));
 }
+
+/** Records a complete load of the scope: every finding still OPEN in it was seen at `now`. */
+export async function markScopeSeen(db: Queryable, repositoryId: string, analysisCategory: string, now: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO finding_scope (repository_id, analysis_category, seen_at) VALUES ($1, $2, $3)
+     ON CONFLICT (repository_id, analysis_category) DO UPDATE SET seen_at = EXCLUDED.seen_at`, [repositoryId, analysisCategory, now]);
+}

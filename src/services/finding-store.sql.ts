@@ -112,18 +112,3 @@ export async function fixFindings(em: EntityManager, ids: string[], now: Date, p
       [ids, now, prevSeen]);
   }
 }
-
-type Scope = { repositoryId: string; analysisCategory: string };
-
-/** The time of the scope's newest complete load, if any. */
-export async function scopeSeen(em: EntityManager, scope: Scope): Promise<Date | null> {
-  const [row] = await em.query("SELECT seen_at FROM finding_scope WHERE repository_id = $1 AND analysis_category = $2", [scope.repositoryId, scope.analysisCategory]);
-  return row?.seen_at ?? null;
-}
-
-/** Records a complete load of the scope: every finding still OPEN in it was seen at `now`. */
-export async function markScopeSeen(em: EntityManager, scope: Scope, now: Date): Promise<void> {
-  await em.query(
-    `INSERT INTO finding_scope (repository_id, analysis_category, seen_at) VALUES ($1, $2, $3)
-     ON CONFLICT (repository_id, analysis_category) DO UPDATE SET seen_at = EXCLUDED.seen_at`, [scope.repositoryId, scope.analysisCategory, now]);
-}

@@ -1,11 +1,13 @@
+import { isDeepStrictEqual } from "node:util";
 import { EntityManager } from "typeorm";
 import { FindingEventType, FindingState, SEVERITY_RANK } from "../common/types";
 import { slaDueAt } from "../priority";
 import { appendEvents, EventRow } from "./event-log";
-import { FindingWrite, fixFindings, insertFindings, markScopeSeen, scopeSeen, touchFindings, updateFindings } from "./finding-store.sql";
+import { FindingWrite, fixFindings, insertFindings, touchFindings, updateFindings } from "./finding-store.sql";
+import { markScopeSeen, scopeSeenAt, scopeKey } from "./finding-seen";
 import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 import { PriorityRow, PriorityService } from "./priority.service";
-import { jsonRows, recordset, storable } from "../db/json-rows";
+import { numberArray, storable, textArray } from "../db/pg-array";
 
 export type { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 
@@ -36,11 +38,12 @@ export class FindingStore {
     if (!uniq.size) return new Map();
     const list = [...uniq.values()];
     const rows: { id: string; tool: string; rule_id: string }[] = await em.query(
-      `WITH u AS (SELECT * FROM ${recordset(1, [["tool", "varchar"], ["rule_id", "varchar"], ["name", "varchar"], ["short_description", "text"], ["full_description", "text"],
-                  ["help_text", "text"], ["help_uri", "varchar"], ["tags", "text[]"], ["security_severity", "real"]])}),
+      `WITH u AS (SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::text[], $5::text[], $6::text[], $7::varchar[], $8::text[], $9::real[])
+                  AS u(tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)),
             ins AS (
               INSERT INTO rule (tool, rule_id, name, short_description, full_description, help_text, help_uri, tags, security_severity)
-              SELECT tool, rule_id, name, short_description, full_description, help_text, help_uri, coalesce(tags, '{}'), security_severity FROM u
+              SELECT tool, rule_id, name, short_description, full_description, help_text, help_uri,
+                     CASE WHEN tags = '' THEN '{}'::text[] ELSE string_to_array(tags, chr(31)) END, security_severity FROM u
               ON CONFLICT (tool, rule_id) DO UPDATE SET name = EXCLUDED.name, short_description = EXCLUDED.short_description,
                  full_description = EXCLUDED.full_description, help_text = EXCLUDED.help_text, help_uri = EXCLUDED.help_uri,
                  tags = EXCLUDED.tags, security_severity = EXCLUDED.security_severity, updated_at = now()
@@ -49,8 +52,9 @@ export class FindingStore {
               RETURNING id, tool, rule_id)
        SELECT id, tool, rule_id FROM ins
        UNION ALL SELECT r.id, r.tool, r.rule_id FROM rule r JOIN u ON u.tool = r.tool AND u.rule_id = r.rule_id`,
-      [jsonRows(list.map((r) => ({ tool: storable(r.tool), rule_id: storable(r.ruleId), name: r.name, short_description: r.shortDescription, full_description: r.fullDescription,
-        help_text: r.helpText, help_uri: r.helpUri, tags: r.tags, security_severity: r.securitySeverity })))]);
+      [textArray(list.map((r) => r.tool)), textArray(list.map((r) => r.ruleId)), textArray(list.map((r) => r.name)), textArray(list.map((r) => r.shortDescription)),
+        textArray(list.map((r) => r.fullDescription)), textArray(list.map((r) => r.helpText)), textArray(list.map((r) => r.helpUri)),
+        textArray(list.map((r) => r.tags.join("\u001f"))), numberArray(list.map((r) => r.securitySeverity))]);
     return new Map(rows.map((r) => [`${r.tool}\u0000${r.rule_id}`, r.id]));
   }
 
@@ -67,7 +71,8 @@ export class FindingStore {
     for (const f of inputs) byFingerprint.set(f.fingerprint, f);
     const existing = await this.existing(em, scope);
     // The previous complete load's time: what "last seen" means for the OPEN findings it saw (finding-seen.ts).
-    const prevSeen = scope.complete ? await scopeSeen(em, scope) : null;
+    const key = scopeKey(scope.repositoryId, scope.analysisCategory);
+    const prevSeen = scope.complete ? (await scopeSeenAt(em, [key])).get(key) ?? null : null;
     const policy = await this.priority.policy(em);
     const ctx = await this.priority.context(em, [scope.repositoryId], [...byFingerprint.values()].map((f) => f.vulnerabilityId ?? ""));
 
@@ -103,7 +108,7 @@ export class FindingStore {
       }
       existing.delete(input.fingerprint);
       const changes = MATERIAL.filter((k) => !same(prev[k], next[k]));
-      const detailsChanged = !sameJson(prev.details ?? {}, next.details ?? {});
+      const detailsChanged = !isDeepStrictEqual(prev.details ?? {}, next.details ?? {}); // key order ignored, as jsonb stores them
       const transition = next.state !== prev.state ? next.state : null;
       if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion) {
         result.unchanged++;
@@ -139,7 +144,7 @@ export class FindingStore {
     await updateFindings(em, updates, now);
     await touchFindings(em, touched, now);
     await fixFindings(em, toFix, now, prevSeen);
-    if (scope.complete) await markScopeSeen(em, scope, now);
+    if (scope.complete) await markScopeSeen(em, scope.repositoryId, scope.analysisCategory, now);
     await appendEvents(em, events, now);
     return result;
   }
@@ -199,21 +204,6 @@ export class FindingStore {
       dueAt: date(r.due_ms), priorityScore: r.priority_score, priorityLevel: r.priority_level,
     } satisfies Existing]));
   }
-}
-
-/** Deep equality of JSON values (key order ignored, as jsonb stores them). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
-  }
-  const ka = Object.keys(a), kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
 }
 
 const st = (s: string | null): string | null => (s === null ? null : storable(s));

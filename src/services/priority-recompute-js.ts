@@ -1,8 +1,8 @@
 import { EntityManager } from "typeorm";
-import { FindingEventType } from "../common/types";
 import { PriorityPolicy } from "../priority";
 import { appendEvents, EventRow } from "./event-log";
-import { RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
+import { priorityChanged, RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
+import { withLocalSettings } from "../db/local-settings";
 import type { PriorityRow, PriorityService } from "./priority.service";
 
 /**
@@ -17,16 +17,13 @@ export async function recomputeInJs(svc: PriorityService, em: EntityManager, whe
   // A chunk of 20k ids looks cheaper to the planner as a hash join over a sequential scan of the
   // whole table than as 20k primary-key probes; on a million-row table that read the table once per
   // chunk (50 s for 100k findings, 8 min for all of them). Probes read each row once.
-  const scoped = idRows.length > 0;
-  if (scoped) await em.query("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_seqscan = off");
-  try {
+  if (!idRows.length) return total;
+  await withLocalSettings(em, { enable_hashjoin: "off", enable_mergejoin: "off", enable_seqscan: "off" }, async () => {
     for (let i = 0; i < idRows.length; i += RECOMPUTE_CHUNK) {
       const r = await recomputeChunk(svc, em, idRows.slice(i, i + RECOMPUTE_CHUNK).map((x) => x.id), policy, now);
       total.scanned += r.scanned; total.changed += r.changed; total.levelChanged += r.levelChanged;
     }
-  } finally {
-    if (scoped) await em.query("SET LOCAL enable_hashjoin = on; SET LOCAL enable_mergejoin = on; SET LOCAL enable_seqscan = on");
-  }
+  });
   return total;
 }
 
@@ -47,8 +44,8 @@ async function recomputeChunk(svc: PriorityService, em: EntityManager, findingId
     if (p.score === r.priorityScore && p.level === r.priorityLevel) continue;
     ids.push(r.id); scores.push(p.score); levels.push(p.level);
     if (p.level !== r.priorityLevel) {
-      events.push({ findingId: r.id, organizationId: r.organizationId, repositoryId: r.repositoryId, type: FindingEventType.PRIORITY_CHANGED,
-        payload: { from: { score: r.priorityScore, level: r.priorityLevel }, to: { score: p.score, level: p.level }, policyVersion: policy.version } });
+      events.push(priorityChanged({ findingId: r.id, organizationId: r.organizationId, repositoryId: r.repositoryId },
+        { score: r.priorityScore, level: r.priorityLevel }, { score: p.score, level: p.level }, policy));
     }
   }
   if (ids.length) {

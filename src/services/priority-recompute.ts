@@ -1,7 +1,8 @@
 import { EntityManager } from "typeorm";
 import { FindingEventType } from "../common/types";
 import { PriorityPolicy, priorityLevelSql, PrioritySql } from "../priority";
-import { appendEvents } from "./event-log";
+import { appendEvents, EventRow } from "./event-log";
+import { withLocalSettings } from "../db/local-settings";
 import type { PriorityService } from "./priority.service";
 
 export interface RecomputeScope {
@@ -49,13 +50,17 @@ export async function recomputeInSql(svc: PriorityService, sql: PrioritySql, em:
     if (pass === 0) total.scanned = r.scanned;
     total.changed += r.changed;
     total.levelChanged += r.events.length;
-    await appendEvents(em, r.events.map(([findingId, organizationId, repositoryId, fromScore, fromLevel, toScore, toLevel]) => ({
-      findingId, organizationId, repositoryId, type: FindingEventType.PRIORITY_CHANGED,
-      payload: { from: { score: fromScore, level: fromLevel }, to: { score: toScore, level: toLevel }, policyVersion: policy.version },
-    })), now);
+    await appendEvents(em, r.events.map(([findingId, organizationId, repositoryId, fromScore, fromLevel, toScore, toLevel]) =>
+      priorityChanged({ findingId, organizationId, repositoryId }, { score: fromScore, level: fromLevel }, { score: toScore, level: toLevel }, policy)), now);
     if (r.changed === r.due) break;
   }
   return total;
+}
+
+/** The PRIORITY_CHANGED event of a rescored finding (both recompute paths). */
+export function priorityChanged(f: { findingId: string; organizationId: string; repositoryId: string }, from: { score: number; level: string },
+  to: { score: number; level: string }, policy: PriorityPolicy): EventRow {
+  return { ...f, type: FindingEventType.PRIORITY_CHANGED, payload: { from, to, policyVersion: policy.version } };
 }
 
 type LevelChange = [id: string, organizationId: string, repositoryId: string, fromScore: number, fromLevel: string, toScore: number, toLevel: string];
@@ -97,15 +102,3 @@ async function rescoreStatement(sql: PrioritySql, em: EntityManager, where: Reco
  */
 const RECOMPUTE_SETTINGS = { enable_hashjoin: "off", enable_mergejoin: "off", jit: "off" };
 const MAX_PASSES = 5;
-
-async function withLocalSettings<T>(em: EntityManager, settings: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const names = Object.keys(settings);
-  const set = (values: string[]) => em.query(`SELECT ${names.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(", ")}`,
-    names.flatMap((k, i) => [k, values[i]]));
-  const [before]: Record<string, string>[] = await em.query(`SELECT ${names.map((_, i) => `current_setting($${i + 1}) AS s${i}`).join(", ")}`, names);
-  await set(names.map((k) => settings[k]));
-  // On an error the transaction is aborted and the settings go with it.
-  const result = await fn();
-  await set(names.map((_, i) => before[`s${i}`]));
-  return result;
-}
