@@ -16,8 +16,8 @@ const ORG_REPOS = ["calc/a", "calc/b", "calc/c", "calc/d"];
 /** Findings as the JavaScript path reads them, with their stored priority. */
 async function stored(app: TestApp, where = "TRUE"): Promise<(PriorityRow & { id: string; priorityScore: number; priorityLevel: string })[]> {
   const rows = await app.db.dataSource.query(
-    `SELECT id, repository_id, category, severity, state, cvss_score, vulnerability_id, fixed_version, details, first_seen_at, due_at, priority_score, priority_level
-       FROM finding f WHERE ${where} ORDER BY id`);
+    `SELECT f.id, f.repository_id, f.category, f.severity, f.state, cvss_score, vulnerability_id, fixed_version, details, first_seen_at, due_at, r.priority_score, r.priority_level
+       FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE ${where} ORDER BY f.id`);
   return rows.map((r: Record<string, any>) => ({
     id: r.id, repositoryId: r.repository_id, category: r.category, severity: r.severity, state: r.state, cvssScore: r.cvss_score,
     vulnerabilityId: r.vulnerability_id, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: r.first_seen_at, dueAt: r.due_at,
@@ -65,11 +65,14 @@ describe("priority recompute in SQL equals the strategy", () => {
     });
     const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
     await app.db.dataSource.query(
-      `INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, category, severity, severity_rank, state, rule_id, tool,
-                            vulnerability_id, cvss_score, fixed_version, details, first_seen_at, last_seen_at, due_at, priority_score, priority_level)
-       SELECT $1, u.repo, 'rand', u.fp, 'test', 'random', u.cat, u.sev, 0, u.state, 'rand', 'rand', u.cve, u.cvss::real, u.fixed, u.details::jsonb, u.seen, u.seen, u.due, 0, 'P4'
+      `WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.*
          FROM unnest($2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::text[], $8::varchar[], $9::varchar[], $10::text[], $11::timestamptz[], $12::timestamptz[])
-              AS u(repo, fp, cat, sev, state, cvss, cve, fixed, details, seen, due)`,
+              AS u(repo, fp, cat, sev, state, cvss, cve, fixed, details, seen, due)),
+       ins AS (INSERT INTO finding (id, organization_id, repository_id, analysis_category, fingerprint, source, title, category, severity, severity_rank, state, rule_id, tool,
+                            vulnerability_id, cvss_score, fixed_version, details, first_seen_at, last_seen_at, due_at)
+         SELECT u.id, $1, u.repo, 'rand', u.fp, 'test', 'random', u.cat, u.sev, 0, u.state, 'rand', 'rand', u.cve, u.cvss::real, u.fixed, u.details::jsonb, u.seen, u.seen, u.due FROM u)
+       INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
+         SELECT u.id, $1, u.repo, u.state, u.sev, u.cat, 0, 'P4' FROM u`,
       [org, col("repo"), col("fp"), col("category"), col("severity"), col("state"), col("cvss"), col("cve"), col("fixed"), col("details"), col("firstSeen"), col("due")]);
     await app.db.dataSource.query(
       `INSERT INTO vulnerability_intel (cve, kev_date_added, kev_ransomware, epss_score, epss_percentile)
@@ -141,7 +144,7 @@ describe("priority recompute in SQL equals the strategy", () => {
 
     let before = await levels(); let since = await maxSeq();
     await upsertResources(app, [{ provider: "AWS", type: "t", externalId: "r-b", name: "worker", environment: "production", internetExposed: true, sensitiveData: true, tags: yor("calc", "b") }]);
-    const flip = await check(before, since, `repository_id = '${repoIds[1]}'`);
+    const flip = await check(before, since, `f.repository_id = '${repoIds[1]}'`);
     assert.ok(flip.moved > 0, JSON.stringify(flip));
     const onlyB = (await stored(app)).filter((r) => `${r.priorityScore}/${r.priorityLevel}` !== before.get(r.id));
     assert.ok(onlyB.every((r) => r.repositoryId === repoIds[1]), "only the reaching repository moved");

@@ -93,23 +93,28 @@ let paramSeq = 0;
 const PLAIN_TYPES = new Set(["uuid", "varchar", "text", "integer", "int", "smallint", "real", "boolean", "timestamptz", "jsonb", "bigint"]);
 const columnMaps = new Map<string, [string, string][]>();
 
+/** A raw column selected beside the entity's own (addSelect … AS alias), copied onto each row as `property`. */
+export interface Extra { alias: string; property: string }
+
 /**
- * `getMany()` for a plain single-table query, without TypeORM's generic
- * hydration (alias rewriting, per-column transformers, relation maps): that
- * took ~25% of the server CPU of a 50-finding page in a profile. Rows become
- * instances of the entity class, so getters (`id`, `location`) work. Anything
- * with joins or relation attributes takes the ordinary path.
+ * `getMany()` for a query of one entity's columns (joins only to filter or to
+ * select extras), without TypeORM's generic hydration (alias rewriting,
+ * per-column transformers, relation maps): that took ~25% of the server CPU
+ * of a 50-finding page in a profile. Rows become instances of the entity
+ * class, so getters (`id`, `location`) work. Anything with selected joins or
+ * relation attributes takes the ordinary path.
  */
-export async function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, extra?: { alias: string; property: string }): Promise<T[]> {
+export async function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, extras: readonly Extra[] = []): Promise<T[]> {
   const em = qb.expressionMap;
   const meta = em.mainAlias?.hasMetadata ? em.mainAlias.metadata : undefined;
+  const copy = (e: Record<string, unknown>, r: Record<string, unknown> | undefined) => { for (const x of extras) e[x.property] = r?.[x.alias]; };
   const generic = async () => {
-    if (!extra) return qb.getMany();
+    if (!extras.length) return qb.getMany();
     const { entities, raw } = await qb.getRawAndEntities();
-    entities.forEach((e, i) => { (e as Record<string, unknown>)[extra.property] = raw[i]?.[extra.alias]; });
+    entities.forEach((e, i) => copy(e as Record<string, unknown>, raw[i]));
     return entities;
   };
-  if (!meta || em.joinAttributes.length || em.relationIdAttributes.length
+  if (!meta || em.joinAttributes.some((j) => j.isSelected) || em.relationIdAttributes.length
       || meta.columns.some((c) => c.transformer || c.relationMetadata || c.embeddedMetadata || !PLAIN_TYPES.has(String(c.type)))) return generic();
   const key = `${meta.name}\u0000${em.mainAlias!.name}`;
   const cols = columnMaps.get(key) ?? meta.columns.map((c): [string, string] => [`${em.mainAlias!.name}_${c.databaseName}`, c.propertyName]);
@@ -124,22 +129,24 @@ export async function manyOf<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>,
   return raw.map((r) => {
     const e = Object.create(proto) as Record<string, unknown>;
     for (const [k, p] of cols) e[p] = r[k];
-    if (extra) e[extra.property] = r[extra.alias];
+    copy(e, r);
     return e as T;
   });
 }
 
 /**
  * Keyset pagination over a query builder: `(sort, id) < (cursor)` on an index,
- * never OFFSET. The count callback reuses the filtered query without ordering.
+ * never OFFSET. The count callback reuses the filtered query without ordering,
+ * unless the caller has a cheaper one (`options.count`).
  */
 export async function paginate<T extends ObjectLiteral>(
   qb: SelectQueryBuilder<T>,
   sort: SortKey<T>,
   args: PageArgs,
   maxPageSize: number,
+  options: { extras?: readonly Extra[]; count?: () => Promise<number> } = {},
 ): Promise<ConnectionResult<T>> {
-  const countQb = qb.clone();
+  const countQb = options.count ? null : qb.clone();
   const { size, backward } = pageSize(args, maxPageSize);
   const cursorArg = backward ? args.before : args.after;
   const argName = backward ? "before" : "after";
@@ -158,9 +165,9 @@ export async function paginate<T extends ObjectLiteral>(
     }
   }
   qb.orderBy(sort.column, dir).addOrderBy(sort.idColumn, dir).limit(size + 1);
-  const extra = sort.selectAs ? { alias: "pg_sort_value", property: sort.selectAs } : undefined;
-  if (extra) qb.addSelect(sort.column, extra.alias);
-  const rows = size === 0 ? [] : await manyOf(qb, extra);
+  const extras = [...(options.extras ?? [])];
+  if (sort.selectAs) { extras.push({ alias: "pg_sort_value", property: sort.selectAs }); qb.addSelect(sort.column, "pg_sort_value"); }
+  const rows = size === 0 ? [] : await manyOf(qb, extras);
   const more = rows.length > size;
   const page = rows.slice(0, size);
   if (backward) page.reverse();
@@ -172,5 +179,5 @@ export async function paginate<T extends ObjectLiteral>(
     endCursor: edges[edges.length - 1]?.cursor ?? null,
   };
   let counted: Promise<number> | undefined;
-  return new ConnectionResult(edges, pageInfo, () => (counted ??= countQb.orderBy().getCount()));
+  return new ConnectionResult(edges, pageInfo, () => (counted ??= options.count ? options.count() : countQb!.orderBy().getCount()));
 }

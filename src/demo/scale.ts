@@ -131,7 +131,7 @@ export async function seedScale(ds: DataSource, store: FindingStore, priority: P
   await q(`CREATE TABLE IF NOT EXISTS seed_scale_index (name text PRIMARY KEY, def text NOT NULL)`);
   await q(`INSERT INTO seed_scale_index SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname
             JOIN pg_namespace ns ON ns.oid = c.relnamespace AND ns.nspname = i.schemaname JOIN pg_index x ON x.indexrelid = c.oid
-           WHERE i.tablename = 'finding' AND i.schemaname = current_schema() AND NOT x.indisunique AND NOT x.indisprimary ON CONFLICT DO NOTHING`);
+           WHERE i.tablename IN ('finding', 'finding_rank') AND i.schemaname = current_schema() AND NOT x.indisunique AND NOT x.indisprimary ON CONFLICT DO NOTHING`);
   const indexes: { name: string; def: string }[] = await q(`SELECT name, def FROM seed_scale_index ORDER BY name`);
   for (const ix of indexes) await q(`DROP INDEX IF EXISTS "${ix.name}"`);
   const tLoad = Date.now();
@@ -143,13 +143,17 @@ export async function seedScale(ds: DataSource, store: FindingStore, priority: P
     const b = batch;
     batch = Array.from({ length: cols }, () => []);
     await pending; // one batch in the database while the next is generated
-    pending = q(`INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state,
-        rule_id, rule_ref_id, tool, path, start_line, end_line, vulnerability_id, cwes, cvss_score, package_name, package_version, fixed_version, details,
-        first_seen_at, last_seen_at, fixed_at, dismissed_at, dismiss_reason, dismissed_by, owner, due_at, priority_score, priority_level)
-      SELECT o, rp, ac, fp, 'scale', title, msg, cat, sev, rank, st, rid, rref, tool, path, sl, el, vid,
-             CASE WHEN cwe IS NULL THEN '{}'::text[] ELSE ARRAY[cwe] END, cvss, pkg, pv, fv, det::jsonb, fs, ls, fx, dm, dr, db, own, due, ps, pl
+    // Each finding's finding_rank row in the same statement (ids drawn once for both).
+    pending = q(`WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.*
         FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::text[], $6::varchar[], $7::varchar[], $8::smallint[], $9::varchar[], $10::varchar[], $11::uuid[], $12::varchar[], $13::varchar[], $14::int[], $15::int[], $16::varchar[], $17::text[], $18::real[], $19::varchar[], $20::varchar[], $21::varchar[], $22::text[], $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::varchar[], $28::varchar[], $29::varchar[], $30::timestamptz[], $31::smallint[], $32::varchar[], $33::varchar[])
-          AS u(o, rp, fp, title, msg, cat, sev, rank, st, rid, rref, tool, path, sl, el, vid, cwe, cvss, pkg, pv, fv, det, fs, ls, fx, dm, dr, db, own, due, ps, pl, ac)`, b);
+          AS u(o, rp, fp, title, msg, cat, sev, rank, st, rid, rref, tool, path, sl, el, vid, cwe, cvss, pkg, pv, fv, det, fs, ls, fx, dm, dr, db, own, due, ps, pl, ac)),
+      ins AS (INSERT INTO finding (id, organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state,
+          rule_id, rule_ref_id, tool, path, start_line, end_line, vulnerability_id, cwes, cvss_score, package_name, package_version, fixed_version, details,
+          first_seen_at, last_seen_at, fixed_at, dismissed_at, dismiss_reason, dismissed_by, owner, due_at)
+        SELECT id, o, rp, ac, fp, 'scale', title, msg, cat, sev, rank, st, rid, rref, tool, path, sl, el, vid,
+               CASE WHEN cwe IS NULL THEN '{}'::text[] ELSE ARRAY[cwe] END, cvss, pkg, pv, fv, det::jsonb, fs, ls, fx, dm, dr, db, own, due FROM u)
+      INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
+        SELECT id, o, rp, st, sev, cat, ps, pl FROM u`, b);
     written += b[0].length;
     if (written % (o.batch * 8) < o.batch) log(`findings: ${written.toLocaleString()} (${Math.round(written / ((Date.now() - tLoad) / 1000)).toLocaleString()} rows/s)`);
   };

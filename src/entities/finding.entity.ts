@@ -15,17 +15,15 @@ export class Location {
 
 /**
  * One weakness, identified within its repository and analysis category by a
- * fingerprint that survives line shifts. Priority score and level are stored
- * (and indexed) so lists sort by them at any size.
+ * fingerprint that survives line shifts. Its priority score and level are
+ * stored, and indexed, in `finding_rank` (finding-rank.entity.ts), so lists
+ * sort by them at any size and rescoring never rewrites this wide row.
  */
 @ObjectType("Finding", { implements: Node, description: "A security finding from any source, with its lifecycle and remediation priority." })
 @Entity("finding")
 @Index("uq_finding_identity", ["repositoryId", "analysisCategory", "fingerprint"], { unique: true })
-@Index("ix_finding_priority", ["priorityScore", "id"])
 @Index("ix_finding_state_severity", ["state", "severityRank", "id"])
 @Index("ix_finding_state_first_seen", ["state", "firstSeenAt", "id"])
-@Index("ix_finding_repo_state_priority", ["repositoryId", "state", "priorityScore", "id"])
-@Index("ix_finding_org_state_priority", ["organizationId", "state", "priorityScore", "id"])
 // Partial: most findings have neither, and every index costs each insert.
 @Index("ix_finding_owner", ["owner"], { where: "owner IS NOT NULL" })
 @Index("ix_finding_vulnerability", ["vulnerabilityId"], { where: "vulnerability_id IS NOT NULL" })
@@ -97,8 +95,9 @@ export class Finding implements Node {
   @Column("varchar", { nullable: true }) owner: string | null;
   @Field(() => Date, { nullable: true, description: "SLA due date." }) @Column("timestamptz", { nullable: true }) dueAt: Date | null;
 
-  @Column("smallint", { default: 0 }) priorityScore: number;
-  @Column("varchar", { default: PriorityLevel.P4 }) priorityLevel: PriorityLevel;
+  /** From finding_rank: every query that reads findings for the API selects them with the row (withRank). */
+  priorityScore: number;
+  priorityLevel: PriorityLevel;
 
   @CreateDateColumn({ type: "timestamptz" }) createdAt: Date;
   @UpdateDateColumn({ type: "timestamptz" }) updatedAt: Date;

@@ -8,6 +8,7 @@ import { Finding } from "./finding.entity";
 import { FindingEvent } from "./finding-event.entity";
 import { FindingObservation } from "./finding-observation.entity";
 import { FindingScope } from "./finding-scope.entity";
+import { FindingRank } from "./finding-rank.entity";
 import { ImportRun } from "./import-run.entity";
 import { DevOpsOrganization } from "./organization.entity";
 import { Pipeline } from "./pipeline.entity";
@@ -24,11 +25,11 @@ import { EnvironmentMappingRule, EnvironmentResource } from "./environment-mappi
 export {
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
-  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank,
 };
 
 export const ENTITIES = [
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
-  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank,
 ];

@@ -2,6 +2,8 @@ import { DataSource } from "typeorm";
 import { FindingEventType, FindingState } from "../common/types";
 import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../services/finding-seen";
 import { Finding } from "../entities";
+import { manyOf } from "../common/pagination";
+import { RANK_EXTRAS, withRank } from "../services/finding-rank";
 import type { PriorityService } from "../services/priority.service";
 import { encodeEventCursor } from "./cursor";
 import { OcsfFinding, toOcsf } from "./ocsf";
@@ -71,7 +73,7 @@ export class EventSource {
     const findingIds = [...new Set(raw.map((r) => r.finding_id))];
     const repoIds = [...new Set(raw.map((r) => r.repository_id))];
     const [findings, repos, resources] = await Promise.all([
-      this.ds.getRepository(Finding).createQueryBuilder("f").where("f.id = ANY(:ids::uuid[])", { ids: findingIds }).getMany(),
+      manyOf(withRank(this.ds.getRepository(Finding).createQueryBuilder("f").where("f.id = ANY(:ids::uuid[])", { ids: findingIds })), RANK_EXTRAS),
       this.ds.query(
         `SELECT r.id, r.full_name, o.name AS org_name FROM repository r JOIN devops_organization o ON o.id = r.organization_id
           WHERE r.id = ANY($1::uuid[])`, [repoIds]) as Promise<{ id: string; full_name: string; org_name: string }[]>,

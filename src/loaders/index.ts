@@ -1,19 +1,22 @@
 import DataLoader from "dataloader";
-import { DataSource, EntityTarget, ObjectLiteral } from "typeorm";
+import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { AccessScope } from "../common/auth";
-import { manyOf } from "../common/pagination";
+import { Extra, manyOf } from "../common/pagination";
+import { RANK_EXTRAS, withRank } from "../services/finding-rank";
 import type { PriorityService } from "../services/priority.service";
 import { scopeSeenAt } from "../services/finding-seen";
 import {
-  ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project,
+  ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, FindingRank, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,
 } from "../entities";
 
-function byId<T extends ObjectLiteral & { id: string }>(ds: DataSource, entity: EntityTarget<T>, access: AccessScope, orgColumn: string | null): DataLoader<string, T | null> {
+function byId<T extends ObjectLiteral & { id: string }>(ds: DataSource, entity: EntityTarget<T>, access: AccessScope, orgColumn: string | null,
+  joined?: { join: (qb: SelectQueryBuilder<T>, alias: string) => SelectQueryBuilder<T>; extras: readonly Extra[] }): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (ids) => {
-    const qb = ds.getRepository(entity).createQueryBuilder("e").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
+    let qb = ds.getRepository(entity).createQueryBuilder("e").where("e.id = ANY(:ids::uuid[])", { ids: [...ids] });
+    if (joined) qb = joined.join(qb, "e");
     if (orgColumn && access.organizationIds !== null) qb.andWhere(`e.${orgColumn} = ANY(:orgs::uuid[])`, { orgs: access.organizationIds });
-    const rows = await manyOf(qb);
+    const rows = await manyOf(qb, joined?.extras);
     const map = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => map.get(id) ?? null);
   }, { maxBatchSize: 1000 });
@@ -48,7 +51,7 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
     environment: byId(ds, Environment, access, "organization_id"),
     deployment: byId(ds, Deployment, access, "organization_id"),
     cloudResource: byId(ds, CloudResource, access, "organization_id"),
-    finding: byId(ds, Finding, access, "organization_id"),
+    finding: byId(ds, Finding, access, "organization_id", { join: (qb, alias) => withRank(qb, alias), extras: RANK_EXTRAS }),
     importRun: byId(ds, ImportRun, access, "organization_id"),
     // Rules are shared per tool, but a limited token sees only those its organizations' findings use.
     rule: new DataLoader<string, Rule | null>(async (ids) => {
@@ -71,7 +74,8 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
     environmentsByRepository: groupBy(ds, Environment, access, "repositoryId", "repository_id", "name"),
     projectsByOrganization: groupBy(ds, Project, access, "organizationId", "organization_id", "name"),
     openFindingCountByRepository: new DataLoader<string, number>(async (ids) => {
-      const qb = ds.getRepository(Finding).createQueryBuilder("f").select("f.repository_id", "rid").addSelect("count(*)::int", "n")
+      // On finding_rank: its (repository_id, state, …) index answers without reading a finding row.
+      const qb = ds.getRepository(FindingRank).createQueryBuilder("f").select("f.repository_id", "rid").addSelect("count(*)::int", "n")
         .where("f.repository_id = ANY(:ids::uuid[])", { ids: [...ids] }).andWhere("f.state = 'OPEN'").groupBy("f.repository_id");
       if (access.organizationIds !== null) qb.andWhere("f.organization_id = ANY(:orgs::uuid[])", { orgs: access.organizationIds });
       const rows = await qb.getRawMany<{ rid: string; n: number }>();

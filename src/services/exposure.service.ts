@@ -65,8 +65,8 @@ export class ExposureService {
                count(*) FILTER (WHERE f.severity = 'CRITICAL')::int AS critical, count(*) FILTER (WHERE f.severity = 'HIGH')::int AS high,
                count(*) FILTER (WHERE f.severity = 'MEDIUM')::int AS medium, count(*) FILTER (WHERE f.severity = 'LOW')::int AS low,
                count(*) FILTER (WHERE f.severity = 'INFO')::int AS info,
-               (array_agg(f.id ORDER BY f.priority_score DESC, f.id))[1:${TOP}] AS top
-          FROM finding f
+               (array_agg(f.finding_id ORDER BY f.priority_score DESC, f.finding_id))[1:${TOP}] AS top
+          FROM finding_rank f
          WHERE ${findingConds.join(" AND ")} AND f.repository_id IN (SELECT repository_id FROM paths)
          GROUP BY f.repository_id),
       out AS (

@@ -1,9 +1,10 @@
-import { DataSource, SelectQueryBuilder } from "typeorm";
+import { DataSource, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { tryId, isUuid } from "../common/ids";
 import { ConnectionResult, PageArgs, paginate, SortKey } from "../common/pagination";
 import { UserInputError } from "../common/errors";
-import { Finding, Repository } from "../entities";
+import { Finding, FindingRank, Repository } from "../entities";
+import { RANK_EXTRAS, withRank } from "./finding-rank";
 import { effectiveLastSeenSql } from "./finding-seen";
 import { FindingFilter, FindingOrder, FindingOrderField, OrderDirection } from "../resolvers/types/finding.inputs";
 
@@ -14,46 +15,65 @@ export class FindingQueryService {
   constructor(private readonly ds: DataSource, private readonly maxPageSize: number) {}
 
   async list(access: AccessScope, filter: FindingFilter | undefined, order: FindingOrder | undefined, page: PageArgs): Promise<ConnectionResult<Finding>> {
-    const qb = await this.filtered(access, filter ?? {});
-    return paginate(qb, sortKey(order), page, this.maxPageSize);
+    const sort = sortKey(order);
+    const { qb, count } = await this.filtered(access, filter ?? {}, sort.name === "PRIORITY" ? "fr" : "f");
+    return paginate(qb, sort, page, this.maxPageSize, { extras: RANK_EXTRAS, count });
   }
 
-  /** The filtered query, shared with aggregates and bulk mutations. */
-  async filtered(access: AccessScope, filter: FindingFilter, alias = "f"): Promise<SelectQueryBuilder<Finding>> {
-    const qb = this.ds.getRepository(Finding).createQueryBuilder(alias);
+  /**
+   * The filtered query over findings (`f`) joined to their rank (`fr`, with score and level selected).
+   * Organization, repository, state, severity and category are in both tables: `keysOn` says which one
+   * they are read from — `fr` when the order is by priority, so they and the sort use its indexes.
+   * `count` counts the matches, on finding_rank alone when no condition needs the finding row.
+   */
+  async filtered(access: AccessScope, filter: FindingFilter, keysOn: "f" | "fr" = "f"): Promise<{ qb: SelectQueryBuilder<Finding>; count: () => Promise<number> }> {
     for (const [key, values] of Object.entries(filter)) {
       if (Array.isArray(values) && values.length > MAX_FILTER_VALUES) throw new UserInputError(`filter.${key}: at most ${MAX_FILTER_VALUES} values`);
     }
-    if (access.organizationIds !== null) qb.andWhere(`${alias}.organization_id = ANY(:accessOrgs::uuid[])`, { accessOrgs: access.organizationIds });
-    if (filter.state?.length) qb.andWhere(anyOf(`${alias}.state`, "states", filter.state), { states: one(filter.state) });
-    if (filter.severity?.length) qb.andWhere(anyOf(`${alias}.severity`, "severities", filter.severity), { severities: one(filter.severity) });
-    if (filter.category?.length) qb.andWhere(anyOf(`${alias}.category`, "categories", filter.category), { categories: one(filter.category) });
-    if (filter.priorityLevel?.length) qb.andWhere(`${alias}.priority_level = ANY(:levels)`, { levels: filter.priorityLevel });
-    if (filter.tool?.length) qb.andWhere(`${alias}.tool = ANY(:tools)`, { tools: filter.tool });
-    if (filter.ruleId?.length) qb.andWhere(`${alias}.rule_id = ANY(:ruleIds)`, { ruleIds: filter.ruleId });
-    if (filter.vulnerabilityId?.length) qb.andWhere(`${alias}.vulnerability_id = ANY(:vulnIds)`, { vulnIds: filter.vulnerabilityId });
-    if (filter.analysisCategory?.length) qb.andWhere(`${alias}.analysis_category = ANY(:acats)`, { acats: filter.analysisCategory });
-    if (filter.minScore != null) qb.andWhere(`${alias}.priority_score >= :minScore`, { minScore: filter.minScore });
+    const conds: { sql: string; params: Record<string, unknown>; rank: boolean }[] = [];
+    // A condition on columns both tables hold (`k.` is replaced by the chosen alias), or on one table's own.
+    const key = (sql: string, params: Record<string, unknown> = {}) => conds.push({ sql, params, rank: true });
+    const rank = key;
+    const own = (sql: string, params: Record<string, unknown> = {}) => conds.push({ sql, params, rank: false });
+    if (access.organizationIds !== null) key(`k.organization_id = ANY(:accessOrgs::uuid[])`, { accessOrgs: access.organizationIds });
+    if (filter.state?.length) key(anyOf("k.state", "states", filter.state), { states: one(filter.state) });
+    if (filter.severity?.length) key(anyOf("k.severity", "severities", filter.severity), { severities: one(filter.severity) });
+    if (filter.category?.length) key(anyOf("k.category", "categories", filter.category), { categories: one(filter.category) });
+    if (filter.priorityLevel?.length) rank(`fr.priority_level = ANY(:levels)`, { levels: filter.priorityLevel });
+    if (filter.minScore != null) rank(`fr.priority_score >= :minScore`, { minScore: filter.minScore });
+    if (filter.tool?.length) own(`f.tool = ANY(:tools)`, { tools: filter.tool });
+    if (filter.ruleId?.length) own(`f.rule_id = ANY(:ruleIds)`, { ruleIds: filter.ruleId });
+    if (filter.vulnerabilityId?.length) own(`f.vulnerability_id = ANY(:vulnIds)`, { vulnIds: filter.vulnerabilityId });
+    if (filter.analysisCategory?.length) own(`f.analysis_category = ANY(:acats)`, { acats: filter.analysisCategory });
     if (filter.organization?.length) {
       const ids = filter.organization.map((g) => tryId(g, "DevOpsOrganization")).filter((x): x is string => !!x);
       // Unknown IDs match nothing rather than everything.
-      qb.andWhere(anyOf(`${alias}.organization_id`, "orgIds", ids, "uuid"), { orgIds: one(ids) });
+      key(anyOf("k.organization_id", "orgIds", ids, "uuid"), { orgIds: one(ids) });
     }
     if (filter.repository?.length) {
       const ids = await this.resolveRepositories(filter.repository, access);
-      qb.andWhere(anyOf(`${alias}.repository_id`, "repoIds", ids, "uuid"), { repoIds: one(ids) });
+      key(anyOf("k.repository_id", "repoIds", ids, "uuid"), { repoIds: one(ids) });
     }
     if (filter.owner?.length) {
       const named = filter.owner.filter((o) => o !== "");
       const none = filter.owner.includes("");
-      qb.andWhere(`(${alias}.owner = ANY(:owners)${none ? ` OR ${alias}.owner IS NULL` : ""})`, { owners: named });
+      own(`(f.owner = ANY(:owners)${none ? " OR f.owner IS NULL" : ""})`, { owners: named });
     }
     if (filter.internetExposed != null) {
-      qb.andWhere(`${filter.internetExposed ? "" : "NOT "}EXISTS (
+      key(`${filter.internetExposed ? "" : "NOT "}EXISTS (
         SELECT 1 FROM resource_link rl JOIN cloud_resource cr ON cr.id = rl.resource_id
-        WHERE rl.repository_id = ${alias}.repository_id AND cr.internet_exposed AND cr.gone_at IS NULL)`);
+        WHERE rl.repository_id = k.repository_id AND cr.internet_exposed AND cr.gone_at IS NULL)`);
     }
-    return qb;
+    const build = <E extends ObjectLiteral>(base: SelectQueryBuilder<E>, k: string) => {
+      for (const c of conds) base.andWhere(c.sql.replace(/\bk\./g, `${k}.`), c.params);
+      return base;
+    };
+    const qb = build(withRank(this.ds.getRepository(Finding).createQueryBuilder("f")), keysOn);
+    const unordered = qb.clone(); // before paginate adds cursor, order and limit
+    const count = conds.every((c) => c.rank)
+      ? () => build(this.ds.getRepository(FindingRank).createQueryBuilder("fr"), "fr").getCount()
+      : () => unordered.getCount();
+    return { qb, count };
   }
 
   /**
@@ -105,6 +125,7 @@ function sortKey(order: FindingOrder | undefined): SortKey<Finding> {
       return { name: "LAST_SEEN", column: effectiveLastSeenSql("f"), cast: "timestamptz", direction, idColumn: "f.id", selectAs: "effectiveLastSeenAt",
         value: (f) => new Date((f as Finding & { effectiveLastSeenAt: Date | string }).effectiveLastSeenAt).toISOString() };
     default:
-      return { name: "PRIORITY", column: "f.priority_score", cast: "int", direction, idColumn: "f.id", value: (f) => f.priorityScore };
+      // finding_rank's columns: its (…, priority_score, finding_id) indexes serve the order and the cursor.
+      return { name: "PRIORITY", column: "fr.priority_score", cast: "int", direction, idColumn: "fr.finding_id", value: (f) => f.priorityScore };
   }
 }

@@ -57,6 +57,10 @@ export const COLUMNS: [string, string, Kind, (w: FindingWrite) => unknown][] = [
   ["dismiss_comment", "text", "text", (w) => w.dismissComment],
   ["dismissed_by", "varchar", "text", (w) => w.dismissedBy],
   ["due_at", "timestamptz", "time", (w) => w.dueAt],
+];
+
+// Written to finding_rank, not finding (entities/finding-rank.entity.ts).
+const RANK_COLUMNS: typeof COLUMNS = [
   ["priority_score", "smallint", "number", (w) => w.priorityScore],
   ["priority_level", "varchar", "text", (w) => w.priorityLevel],
 ];
@@ -76,27 +80,52 @@ function value(col: string): string {
   return col === "cwes" ? "CASE WHEN u.cwes = '' THEN '{}'::text[] ELSE string_to_array(u.cwes, chr(31)) END" : `u.${col}`;
 }
 
-/** One INSERT for all new findings: one bind parameter per column, not per row. */
+/** The unnest of every column (finding's and finding_rank's), `u` in the statements below: one bind parameter per column, not per row. */
+function unnestOf(cols: typeof COLUMNS, rows: FindingWrite[], first: number): { params: string[]; from: string } {
+  return {
+    params: cols.map(([, , kind, get]) => literal(kind, get, rows)),
+    from: `unnest(${cols.map(([, t], i) => `$${i + first}::${t}[]`).join(", ")}) AS u(${cols.map(([c]) => c).join(", ")})`,
+  };
+}
+
+/**
+ * One statement for all new findings: their finding rows and their finding_rank rows (the ids drawn once,
+ * uuid_v7(), for both). Data-modifying CTEs run to completion whether or not the outer query reads them.
+ */
 export async function insertFindings(em: EntityManager, scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string }, rows: FindingWrite[], now: Date): Promise<Map<string, string>> {
   if (!rows.length) return new Map();
-  const params = COLUMNS.map(([, , kind, get]) => literal(kind, get, rows));
-  const n = COLUMNS.length;
-  const sql = `INSERT INTO finding (organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
-    SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, ${COLUMNS.map(([c]) => value(c)).join(", ")}
-      FROM unnest(${COLUMNS.map(([, t], i) => `$${i + 1}::${t}[]`).join(", ")}) AS u(${COLUMNS.map(([c]) => c).join(", ")})
-    RETURNING id, fingerprint`;
+  const cols = [...COLUMNS, ...RANK_COLUMNS];
+  const { params, from } = unnestOf(cols, rows, 1);
+  const n = cols.length;
+  const sql = `WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.* FROM ${from}),
+      ins AS (
+        INSERT INTO finding (id, organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
+        SELECT u.id, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, ${COLUMNS.map(([c]) => value(c)).join(", ")} FROM u),
+      rank AS (
+        INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
+        SELECT u.id, $${n + 1}, $${n + 2}, u.state, u.severity, u.category, u.priority_score, u.priority_level FROM u)
+    SELECT id, fingerprint FROM u`;
   const out: { id: string; fingerprint: string }[] = await em.query(sql, [...params, scope.organizationId, scope.repositoryId, scope.analysisCategory, scope.source, now]);
   return new Map(out.map((r) => [r.fingerprint, r.id]));
 }
 
-/** One UPDATE for all changed findings (by id); first_seen_at stays as it was. */
+/**
+ * One statement for all changed findings (by id): the finding rows (first_seen_at stays as it was) and
+ * their finding_rank rows, written once here (finding's UPDATE trigger then finds them equal).
+ */
 export async function updateFindings(em: EntityManager, rows: FindingWrite[], now: Date): Promise<void> {
   if (!rows.length) return;
-  const cols = COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at");
-  const params = [textArray(rows.map((r) => r.id!)), ...cols.map(([, , kind, get]) => literal(kind, get, rows))];
-  const sql = `UPDATE finding f SET last_seen_at = $${cols.length + 2}, updated_at = $${cols.length + 2}, ${cols.map(([c]) => `${c} = ${value(c)}`).join(", ")}
-    FROM unnest($1::uuid[], ${cols.map(([, t], i) => `$${i + 2}::${t}[]`).join(", ")}) AS u(id, ${cols.map(([c]) => c).join(", ")})
-   WHERE f.id = u.id`;
+  const cols = [...COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at"), ...RANK_COLUMNS];
+  const { params, from } = unnestOf([["id", "uuid", "text", (w) => w.id], ...cols], rows, 1);
+  const own = cols.filter((c) => !RANK_COLUMNS.includes(c));
+  const sql = `WITH u AS MATERIALIZED (SELECT * FROM ${from}),
+      upd AS (
+        UPDATE finding f SET last_seen_at = $${cols.length + 2}, updated_at = $${cols.length + 2}, ${own.map(([c]) => `${c} = ${value(c)}`).join(", ")}
+          FROM u WHERE f.id = u.id)
+    UPDATE finding_rank r SET state = u.state, severity = u.severity, category = u.category, priority_score = u.priority_score, priority_level = u.priority_level
+      FROM u
+     WHERE r.finding_id = u.id
+       AND (r.state, r.severity, r.category, r.priority_score, r.priority_level) IS DISTINCT FROM (u.state, u.severity, u.category, u.priority_score, u.priority_level)`;
   await em.query(sql, [...params, now]);
 }
 

@@ -186,13 +186,13 @@ export class FindingStore {
 
   private async existing(em: EntityManager, scope: LoadScope): Promise<Map<string, Existing>> {
     const rows: Record<string, any>[] = await em.query(
-      `SELECT id, fingerprint, category, severity, severity_rank, state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
+      `SELECT f.id, fingerprint, f.category, f.severity, severity_rank, f.state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
               start_line, end_line, start_column, end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name,
-              package_version, fixed_version, details, dismiss_reason, dismiss_comment, dismissed_by, priority_score, priority_level,
+              package_version, fixed_version, details, dismiss_reason, dismiss_comment, dismissed_by, r.priority_score, r.priority_level,
               -- epoch milliseconds: a number per timestamp instead of a date string to parse (the read of a 25,000-row scope)
               (extract(epoch FROM first_seen_at) * 1000)::float8 AS first_seen_ms, (extract(epoch FROM fixed_at) * 1000)::float8 AS fixed_ms,
               (extract(epoch FROM dismissed_at) * 1000)::float8 AS dismissed_ms, (extract(epoch FROM due_at) * 1000)::float8 AS due_ms
-         FROM finding WHERE repository_id = $1 AND analysis_category = $2`, [scope.repositoryId, scope.analysisCategory]);
+         FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE f.repository_id = $1 AND f.analysis_category = $2`, [scope.repositoryId, scope.analysisCategory]);
     const date = (ms: number | null) => (ms === null ? null : new Date(ms));
     return new Map(rows.map((r) => [r.fingerprint, {
       id: r.id, repositoryId: scope.repositoryId, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,

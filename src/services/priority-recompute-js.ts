@@ -8,7 +8,7 @@ import type { PriorityRow, PriorityService } from "./priority.service";
 /**
  * Rescoring through the strategy's compute(), for a strategy without a SQL
  * form: chunks of RECOMPUTE_CHUNK findings (one read, one UPDATE … FROM
- * unnest, one event batch each), so a million findings are never held at once.
+ * unnest of finding_rank, one event batch each), so a million findings are never held at once.
  */
 export async function recomputeInJs(svc: PriorityService, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
   const { conds, params } = scopeConditions(where);
@@ -29,9 +29,9 @@ export async function recomputeInJs(svc: PriorityService, em: EntityManager, whe
 
 async function recomputeChunk(svc: PriorityService, em: EntityManager, findingIds: string[], policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
   const rows: (PriorityRow & { id: string; organizationId: string; priorityScore: number; priorityLevel: string })[] = (await em.query(
-    `SELECT id, organization_id, repository_id, category, severity, state, cvss_score, vulnerability_id, fixed_version, details,
-            first_seen_at, due_at, priority_score, priority_level
-       FROM finding WHERE id = ANY($1::uuid[])`, [findingIds])).map((r: Record<string, any>) => ({
+    `SELECT f.id, f.organization_id, f.repository_id, f.category, f.severity, f.state, cvss_score, vulnerability_id, fixed_version, details,
+            first_seen_at, due_at, r.priority_score, r.priority_level
+       FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE f.id = ANY($1::uuid[])`, [findingIds])).map((r: Record<string, any>) => ({
     id: r.id, organizationId: r.organization_id, repositoryId: r.repository_id, category: r.category, severity: r.severity, state: r.state,
     cvssScore: r.cvss_score, vulnerabilityId: r.vulnerability_id, fixedVersion: r.fixed_version, details: r.details,
     firstSeenAt: r.first_seen_at, dueAt: r.due_at, priorityScore: r.priority_score, priorityLevel: r.priority_level,
@@ -50,8 +50,8 @@ async function recomputeChunk(svc: PriorityService, em: EntityManager, findingId
   }
   if (ids.length) {
     await em.query(
-      `UPDATE finding f SET priority_score = u.score, priority_level = u.level, updated_at = now()
-         FROM unnest($1::uuid[], $2::smallint[], $3::varchar[]) AS u(id, score, level) WHERE f.id = u.id`, [ids, scores, levels]);
+      `UPDATE finding_rank r SET priority_score = u.score, priority_level = u.level
+         FROM unnest($1::uuid[], $2::smallint[], $3::varchar[]) AS u(id, score, level) WHERE r.finding_id = u.id`, [ids, scores, levels]);
   }
   await appendEvents(em, events, now);
   return { scanned: rows.length, changed: ids.length, levelChanged: events.length };

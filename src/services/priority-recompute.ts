@@ -32,8 +32,9 @@ export function scopeConditions(where: RecomputeScope): { conds: string[]; param
  * Rescoring inside the database, for a strategy with a SQL form: ONE statement
  * reads the findings in scope, computes score and level (the resource points
  * of each repository come in as a JSON object, computed here by the
- * strategy), writes only the rows whose score or level moved, in physical
- * order, and returns the level changes for PRIORITY_CHANGED. No finding row
+ * strategy), writes only the finding_rank rows whose score or level moved, in
+ * physical order (the wide finding rows are only read), and returns the level
+ * changes for PRIORITY_CHANGED. No finding row
  * travels to JavaScript except those level changes.
  */
 export async function recomputeInSql(svc: PriorityService, sql: PrioritySql, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
@@ -43,7 +44,7 @@ export async function recomputeInSql(svc: PriorityService, sql: PrioritySql, em:
   const points: Record<string, number> = {};
   for (const [repo, list] of resources) points[repo] = sql.resourcePoints(list, policy);
   const total = { scanned: 0, changed: 0, levelChanged: 0 };
-  // Rows written in between by a committed concurrent transaction are skipped by the ctid join (their
+  // Rank rows written in between by a committed concurrent transaction are skipped by the ctid join (their
   // new version is elsewhere); a second pass, with a fresh snapshot, rescores them from what was committed.
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const r = await withLocalSettings(em, RECOMPUTE_SETTINGS, () => rescoreStatement(sql, em, where, policy, points, now));
@@ -74,15 +75,15 @@ async function rescoreStatement(sql: PrioritySql, em: EntityManager, where: Reco
   const score = sql.score(policy, { finding: "f", intel: "vi", resourcePoints, nowMs: `$${n}::bigint` });
   const [row]: { scanned: number; due: number; changed: number; events: string }[] = await em.query(
     `WITH scored AS MATERIALIZED (
-       SELECT f.ctid AS tid, f.id, f.organization_id, f.repository_id, f.priority_score AS old_score, f.priority_level AS old_level, ${score} AS score
-         FROM finding f LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id
+       SELECT r.ctid AS tid, f.id, f.organization_id, f.repository_id, r.priority_score AS old_score, r.priority_level AS old_level, ${score} AS score
+         FROM finding f JOIN finding_rank r ON r.finding_id = f.id LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id
         ${conds.length ? `WHERE ${conds.join(" OR ")}` : ""}),
      next AS MATERIALIZED (
        SELECT s.*, ${priorityLevelSql("s.score", policy)} AS level FROM scored s),
      upd AS (
-       UPDATE finding f SET priority_score = n.score, priority_level = n.level, updated_at = now()
+       UPDATE finding_rank r SET priority_score = n.score, priority_level = n.level
          FROM (SELECT * FROM next WHERE score <> old_score OR level <> old_level ORDER BY tid) n
-        WHERE f.ctid = n.tid
+        WHERE r.ctid = n.tid
        RETURNING n.id, n.organization_id, n.repository_id, n.old_score, n.old_level, n.score, n.level)
      SELECT (SELECT count(*) FROM next)::int AS scanned,
             (SELECT count(*) FROM next WHERE score <> old_score OR level <> old_level)::int AS due,

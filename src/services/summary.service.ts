@@ -24,10 +24,10 @@ export class SummaryService {
     if (scope.organizationId) { params.push(scope.organizationId); where.push(`organization_id = $${params.length}`); }
     if (scope.repositoryId) { params.push(scope.repositoryId); where.push(`repository_id = $${params.length}`); }
     // Estate and organization: the trigger-maintained counters (a GROUP BY over a million findings costs
-    // ~300 ms); a repository: its own findings through the repository index.
+    // ~300 ms); a repository: its own rows of finding_rank (every counter key is there) through its repository index.
     const rows: { state: FindingState; severity: Severity; category: FindingCategory; level: PriorityLevel; n: number; k: number }[] = await this.ds.query(
       scope.repositoryId
-        ? `SELECT state, severity, category, priority_level AS level, count(*)::int AS n, 0 AS k FROM finding
+        ? `SELECT state, severity, category, priority_level AS level, count(*)::int AS n, 0 AS k FROM finding_rank
            WHERE ${where.join(" AND ")} GROUP BY 1, 2, 3, 4`
         : `SELECT state, severity, category, priority_level AS level, sum(n)::int AS n, count(*)::int AS k FROM finding_count
            ${where.length ? "WHERE " + where.join(" AND ") : ""} GROUP BY 1, 2, 3, 4`, params);

@@ -36,12 +36,15 @@ export async function runIngestScenario({ base, token, pool, rounds }: { base: s
       await c.query("BEGIN");
       let t = performance.now();
       const fps = Array.from({ length: 25_000 }, (_, k) => `floor-${i}-${k}`);
-      await c.query(`INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state, rule_id, tool, path, start_line, first_seen_at, last_seen_at, priority_score, priority_level)
-        SELECT $1, $2, 'floor', fp, 'sarif', 'Rule', msg, 'CODE', 'MEDIUM', 2, 'OPEN', 'rule-1', 'synthetic', p, 1, now(), now(), 30, 'P3' FROM unnest($3::varchar[], $4::text[], $5::varchar[]) AS u(fp, msg, p)`,
+      await c.query(`WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.* FROM unnest($3::varchar[], $4::text[], $5::varchar[]) AS u(fp, msg, p)),
+        ins AS (INSERT INTO finding (id, organization_id, repository_id, analysis_category, fingerprint, source, title, message, category, severity, severity_rank, state, rule_id, tool, path, start_line, first_seen_at, last_seen_at)
+          SELECT id, $1, $2, 'floor', fp, 'sarif', 'Rule', msg, 'CODE', 'MEDIUM', 2, 'OPEN', 'rule-1', 'synthetic', p, 1, now(), now() FROM u)
+        INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
+          SELECT id, $1, $2, 'OPEN', 'MEDIUM', 'CODE', 30, 'P3' FROM u`,
       [ing.organization_id, ing.repository_id, fps, fps.map((f) => `Issue ${f}`), fps.map((f) => `src/${f}.ts`)]);
       floorFirst.push(performance.now() - t);
       t = performance.now();
-      const { rows: ex } = await c.query("SELECT id, fingerprint, severity, state, title, message, path, start_line, priority_score FROM finding WHERE repository_id = $1 AND analysis_category = $2", [ing.repository_id, ing.analysis_category]);
+      const { rows: ex } = await c.query("SELECT f.id, fingerprint, f.severity, f.state, title, message, path, start_line, r.priority_score FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE f.repository_id = $1 AND f.analysis_category = $2", [ing.repository_id, ing.analysis_category]);
       // An unchanged re-sighting writes no finding row (finding-seen.ts): one scope row.
       await c.query("INSERT INTO finding_scope (repository_id, analysis_category, seen_at) VALUES ($1, $2, now()) ON CONFLICT (repository_id, analysis_category) DO UPDATE SET seen_at = now()", [ing.repository_id, ing.analysis_category]);
       if (ex.length !== 25_000) throw new Error(`floor read ${ex.length} rows`);

@@ -13,7 +13,7 @@
  * floor: the same rows changed by one hand-written UPDATE (rolled back).
  * The server here runs with autovacuum off: dead tuples of each round stay,
  * and they make the next round's UPDATE up to 3× slower; BENCH_VACUUM=1
- * vacuums finding before each round (untimed), as autovacuum would between
+ * vacuums finding_rank before each round (untimed), as autovacuum would between
  * infrequent context changes.
  */
 import crypto from "node:crypto";
@@ -94,16 +94,19 @@ async function main(): Promise<void> {
           cols.seen.push(new Date(now - (i % 100) * 86400000).toISOString());
         }
         await ds.query(
-          `INSERT INTO finding (organization_id, repository_id, analysis_category, fingerprint, source, title, category, severity, severity_rank, state, rule_id, tool,
-                                vulnerability_id, cvss_score, details, first_seen_at, last_seen_at, priority_score, priority_level)
-           SELECT $1, u.repo, 'bench', u.fp, 'bench', 'synthetic finding', u.cat, u.sev, u.rank, 'OPEN', 'bench-rule', 'bench', u.vuln, u.cvss, '{}'::jsonb,
-                  u.seen, u.seen, 0, 'P4'
+          `WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.*
              FROM unnest($2::uuid[], $3::varchar[], $4::varchar[], $5::smallint[], $6::varchar[], $7::varchar[], $8::real[], $9::timestamptz[])
-                  AS u(repo, fp, sev, rank, cat, vuln, cvss, seen)`,
+                  AS u(repo, fp, sev, rank, cat, vuln, cvss, seen)),
+           ins AS (INSERT INTO finding (id, organization_id, repository_id, analysis_category, fingerprint, source, title, category, severity, severity_rank, state, rule_id, tool,
+                                vulnerability_id, cvss_score, details, first_seen_at, last_seen_at)
+             SELECT u.id, $1, u.repo, 'bench', u.fp, 'bench', 'synthetic finding', u.cat, u.sev, u.rank, 'OPEN', 'bench-rule', 'bench', u.vuln, u.cvss, '{}'::jsonb,
+                    u.seen, u.seen FROM u)
+           INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
+             SELECT u.id, $1, u.repo, 'OPEN', u.sev, u.cat, 0, 'P4' FROM u`,
           [org.id, cols.repo, cols.fp, cols.sev, cols.rank, cols.cat, cols.vuln, cols.cvss, cols.seen]);
       }
     });
-    await ds.query("ANALYZE finding");
+    await ds.query("ANALYZE finding; ANALYZE finding_rank");
     if (process.env.BENCH_SKIP_FULL) {
       // Score only what the later steps do not touch, so the exposure flip starts from current scores.
       await timed("score the reached repository once", () => ds.transaction((tx) => app.services.priority.recompute(tx, { repositoryIds: [repos[0]] })));
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
     console.log(`  scanned ${all.scanned}, changed ${all.changed}, level changes ${all.levelChanged}`);
     }
     await ds.query("VACUUM ANALYZE finding");
+    await ds.query("VACUUM ANALYZE finding_rank");
 
     const resource = { provider: "AWS", type: "AWS::ECS::Service", externalId: "arn:bench:big", name: "big-service", environment: "production", criticality: "CRITICAL",
       tags: [{ key: "git_org", value: "bench" }, { key: "git_repo", value: "svc0" }] };
@@ -120,7 +124,7 @@ async function main(): Promise<void> {
     console.log("  ", JSON.stringify(linked.upsertCloudResources));
     const flips: number[] = [];
     for (let i = 0; i < REPEAT; i++) {
-      if (VACUUM) await ds.query("VACUUM finding");
+      if (VACUUM) await ds.query("VACUUM finding_rank");
       const events0 = (await ds.query(`SELECT count(*)::int AS n FROM finding_event`))[0].n;
       const t = process.hrtime.bigint();
       const exposed = await gql(app, M, { input: [{ ...resource, internetExposed: i % 2 === 0 }] });
@@ -135,7 +139,7 @@ async function main(): Promise<void> {
       const catalog = { title: "bench", count: 1, vulnerabilities: Array.from({ length: KEV_CVES }, (_, k) => ({
         cveID: `CVE-2099-${10000 + k}`, vendorProject: "Bench", product: "p", vulnerabilityName: "v", dateAdded: "2025-01-01", shortDescription: "s",
         requiredAction: "a", dueDate: "2025-02-01", knownRansomwareCampaignUse: (k % 10 === 0) !== (i % 2 === 1) ? "Known" : "Unknown", notes: "", cwes: [] })) };
-      if (VACUUM) await ds.query("VACUUM finding");
+      if (VACUUM) await ds.query("VACUUM finding_rank");
       const t = process.hrtime.bigint();
       const r = await app.fetch("/ingest/kev", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(catalog) });
       const kev = await r.json();
@@ -147,7 +151,7 @@ async function main(): Promise<void> {
     const floor = async (sql: string): Promise<number[]> => {
       const runs: number[] = [];
       for (let i = 0; i < REPEAT; i++) {
-        if (VACUUM) await ds.query("VACUUM finding");
+        if (VACUUM) await ds.query("VACUUM finding_rank");
         await ds.transaction(async (tx) => {
           const t = process.hrtime.bigint();
           await tx.query(sql);
@@ -157,17 +161,17 @@ async function main(): Promise<void> {
       }
       return runs;
     };
-    const flipFloor = await floor(`UPDATE finding SET priority_score = priority_score + 1, updated_at = now() WHERE repository_id = '${repos[0]}'`);
-    const kevFloor = await floor(`UPDATE finding SET priority_score = priority_score + 1, updated_at = now() WHERE vulnerability_id LIKE 'CVE-2099-%'`);
+    const flipFloor = await floor(`UPDATE finding_rank SET priority_score = priority_score + 1 WHERE repository_id = '${repos[0]}'`);
+    const kevFloor = await floor(`UPDATE finding_rank r SET priority_score = r.priority_score + 1 FROM finding f WHERE f.id = r.finding_id AND f.vulnerability_id LIKE 'CVE-2099-%'`);
     console.log(`MEDIAN exposure flip ${median(flips).toFixed(0)} ms (runs ${flips.map((x) => x.toFixed(0)).join(", ")}), floor (bare UPDATE of the same rows) ${median(flipFloor).toFixed(0)} ms (${flipFloor.map((x) => x.toFixed(0)).join(", ")})`);
     console.log(`MEDIAN KEV import ${median(kevs).toFixed(0)} ms (runs ${kevs.map((x) => x.toFixed(0)).join(", ")}), floor ${median(kevFloor).toFixed(0)} ms (${kevFloor.map((x) => x.toFixed(0)).join(", ")})`);
 
     await firstPage(app, `${N} findings`);
     for (const [label, sql] of [
-      ["state OPEN", `SELECT f.* FROM finding f WHERE f.state = ANY($1) ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`],
-      ["no filter", `SELECT f.* FROM finding f ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`],
+      ["state OPEN", `SELECT f.*, r.priority_score, r.priority_level FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE r.state = $1 ORDER BY r.priority_score DESC, r.finding_id DESC LIMIT 51`],
+      ["no filter", `SELECT f.*, r.priority_score, r.priority_level FROM finding f JOIN finding_rank r ON r.finding_id = f.id ORDER BY r.priority_score DESC, r.finding_id DESC LIMIT 51`],
     ] as const) {
-      const plan: { "QUERY PLAN": string }[] = await ds.query(`EXPLAIN ANALYZE ${sql}`, sql.includes("$1") ? [["OPEN"]] : []);
+      const plan: { "QUERY PLAN": string }[] = await ds.query(`EXPLAIN ANALYZE ${sql}`, sql.includes("$1") ? ["OPEN"] : []);
       console.log(`EXPLAIN (${label}):\n  ${plan.map((p) => p["QUERY PLAN"]).join("\n  ")}`);
     }
   } finally {

@@ -37,17 +37,17 @@ const S1 = `query S1($after: String) {
       repository { fullName } organization { name provider } priority { score level factors { key label contribution detail } } } } } }`;
 const S1_OPEN = S1.replace("severity: [CRITICAL, HIGH]", "").replace("query S1", "query S1b");
 const SQL1 = (severity: boolean, after: boolean) => `
-  SELECT f.id, f.title, f.severity, f.state, f.owner, f.category, f.vulnerability_id, f.path, f.start_line, f.end_line, f.priority_score, f.priority_level,
+  SELECT f.id, f.title, f.severity, f.state, f.owner, f.category, f.vulnerability_id, f.path, f.start_line, f.end_line, k.priority_score, k.priority_level,
          f.cvss_score, f.fixed_version, f.details, f.first_seen_at, f.due_at, r.full_name, o.name AS org, o.provider,
          (SELECT json_agg(json_build_object('id', cr.id, 'name', cr.name, 'exposed', cr.internet_exposed, 'sensitive', cr.sensitive_data, 'env', cr.environment, 'crit', cr.criticality))
             FROM resource_link rl JOIN cloud_resource cr ON cr.id = rl.resource_id WHERE rl.repository_id = f.repository_id AND cr.gone_at IS NULL) AS resources,
          vi.kev_date_added, vi.kev_ransomware, vi.epss_score, vi.epss_percentile
-    FROM finding f JOIN repository r ON r.id = f.repository_id JOIN devops_organization o ON o.id = f.organization_id
+    FROM finding_rank k JOIN finding f ON f.id = k.finding_id JOIN repository r ON r.id = f.repository_id JOIN devops_organization o ON o.id = f.organization_id
     LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id
-   WHERE f.state = 'OPEN' ${severity ? "AND f.severity IN ('CRITICAL', 'HIGH')" : ""} ${after ? "AND (f.priority_score, f.id) < ($1::int, $2::uuid)" : ""}
-   ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`;
+   WHERE k.state = 'OPEN' ${severity ? "AND k.severity IN ('CRITICAL', 'HIGH')" : ""} ${after ? "AND (k.priority_score, k.finding_id) < ($1::int, $2::uuid)" : ""}
+   ORDER BY k.priority_score DESC, k.finding_id DESC LIMIT 51`;
 const SUMMARY = `query S3($org: ID) { postureSummary(organization: $org) { totalFindings openFindings bySeverity { severity count } byCategory { category count } byState { state count } byPriorityLevel { level count } } }`;
-const SQL_SUMMARY = (org: boolean) => `SELECT state, severity, category, priority_level, count(*)::int AS n FROM finding ${org ? "WHERE organization_id = $1" : ""} GROUP BY 1, 2, 3, 4`;
+const SQL_SUMMARY = (org: boolean) => `SELECT state, severity, category, priority_level, count(*)::int AS n FROM finding_rank ${org ? "WHERE organization_id = $1" : ""} GROUP BY 1, 2, 3, 4`;
 const REPO = `query S4($name: String!) { repository(fullName: $name) { id fullName visibility organization { name }
   pipelines { name kind definitionPath } environments { name production } deployedTo { name type internetExposed environment criticality }
   findings(first: 50, filter: {state: [OPEN]}, orderBy: {field: PRIORITY, direction: DESC}) { pageInfo { hasNextPage endCursor }
@@ -63,10 +63,10 @@ const SQL5 = `
       FROM resource_link l JOIN cloud_resource c ON c.id = l.resource_id AND c.internet_exposed AND c.gone_at IS NULL
       JOIN repository r ON r.id = l.repository_id AND r.gone_at IS NULL GROUP BY 1, 2),
   fs AS (
-    SELECT f.repository_id, max(f.priority_score) AS max_score, count(*) AS total, (array_agg(f.id ORDER BY f.priority_score DESC))[1:5] AS top
-      FROM finding f WHERE f.state = 'OPEN' AND f.severity = 'CRITICAL' AND f.repository_id IN (SELECT repository_id FROM paths) GROUP BY 1)
+    SELECT f.repository_id, max(f.priority_score) AS max_score, count(*) AS total, (array_agg(f.finding_id ORDER BY f.priority_score DESC))[1:5] AS top
+      FROM finding_rank f WHERE f.state = 'OPEN' AND f.severity = 'CRITICAL' AND f.repository_id IN (SELECT repository_id FROM paths) GROUP BY 1)
   SELECT p.*, fs.*, r.full_name, c.name, c.type, e.name AS env,
-         (SELECT json_agg(json_build_object('id', t.id, 'title', t.title, 'score', t.priority_score)) FROM finding t WHERE t.id = ANY(fs.top)) AS top_findings
+         (SELECT json_agg(json_build_object('id', t.id, 'title', t.title, 'score', k.priority_score)) FROM finding t JOIN finding_rank k ON k.finding_id = t.id WHERE t.id = ANY(fs.top)) AS top_findings
     FROM paths p JOIN fs USING (repository_id) JOIN repository r ON r.id = p.repository_id JOIN cloud_resource c ON c.id = p.resource_id
     LEFT JOIN environment e ON e.id = p.environment_id
    ORDER BY fs.max_score DESC, p.repository_id DESC LIMIT 51`;
@@ -153,14 +153,14 @@ async function main() {
   if (want("2")) {
     const [{ n: matching }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH')")).rows;
     const depth = Math.min(500_000, matching - 100);
-    const at = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH') ORDER BY priority_score DESC, id DESC OFFSET ${depth - 1} LIMIT 1`)).rows[0];
+    const at = (await pool.query(`SELECT priority_score, finding_id AS id FROM finding_rank WHERE state = 'OPEN' AND severity IN ('CRITICAL', 'HIGH') ORDER BY priority_score DESC, finding_id DESC OFFSET ${depth - 1} LIMIT 1`)).rows[0];
     const c2 = cursor(at.priority_score, at.id);
     const s2gql = await measure(() => fresh(S1, { after: c2 }).then(() => undefined), N(300));
     const s2sql = await measure(() => sql(SQL1(true, true), [at.priority_score, at.id]), N(300));
     add({ scenario: `2. deep page after ${depth.toLocaleString()} rows`, target: "≤ 1.5× scenario 1", graphql: s2gql, sql: s2sql, extra: { depth, matching, vsScenario1: s1gql ? Math.round((s2gql.p95 / s1gql.p95) * 100) / 100 : null } });
     const [{ n: openAll }] = (await pool.query("SELECT count(*)::int AS n FROM finding WHERE state = 'OPEN'")).rows;
     if (openAll > 500_100) {
-      const at2 = (await pool.query(`SELECT priority_score, id FROM finding WHERE state = 'OPEN' ORDER BY priority_score DESC, id DESC OFFSET 499999 LIMIT 1`)).rows[0];
+      const at2 = (await pool.query(`SELECT priority_score, finding_id AS id FROM finding_rank WHERE state = 'OPEN' ORDER BY priority_score DESC, finding_id DESC OFFSET 499999 LIMIT 1`)).rows[0];
       const c2b = cursor(at2.priority_score, at2.id);
       const g = await measure(() => fresh(S1_OPEN, { after: c2b }).then(() => undefined), N(300));
       const q = await measure(() => sql(SQL1(false, true), [at2.priority_score, at2.id]), N(300));
@@ -190,7 +190,8 @@ async function main() {
           pool.query("SELECT name, kind, definition_path FROM pipeline WHERE repository_id = $1 ORDER BY name", [repo.id]),
           pool.query("SELECT name, production FROM environment WHERE repository_id = $1 ORDER BY name", [repo.id]),
           pool.query("SELECT cr.* FROM cloud_resource cr JOIN resource_link rl ON rl.resource_id = cr.id WHERE rl.repository_id = $1 AND cr.gone_at IS NULL ORDER BY cr.name", [repo.id]),
-          pool.query(`SELECT f.*, vi.* FROM finding f LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id WHERE f.repository_id = $1 AND f.state = 'OPEN' ORDER BY f.priority_score DESC, f.id DESC LIMIT 51`, [repo.id]),
+          pool.query(`SELECT f.*, k.priority_score, k.priority_level, vi.* FROM finding_rank k JOIN finding f ON f.id = k.finding_id LEFT JOIN vulnerability_intel vi ON vi.cve = f.vulnerability_id
+            WHERE k.repository_id = $1 AND k.state = 'OPEN' ORDER BY k.priority_score DESC, k.finding_id DESC LIMIT 51`, [repo.id]),
         ]);
       };
       const g = () => fresh(REPO, { name: repo.full_name }).then(() => undefined);

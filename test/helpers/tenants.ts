@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import {
-  CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, ImportRun, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
+  CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, FindingRank, ImportRun, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun,
 } from "../../src/entities";
 import { FindingCategory, FindingState, PriorityLevel, Provider, Severity, SyncStatus, CloudProvider, ConnectorProvider } from "../../src/common/types";
 import { toGlobalId } from "../../src/common/ids";
@@ -37,11 +37,15 @@ export async function seedTenant(ds: DataSource, key: string): Promise<Tenant> {
   const findings: Finding[] = [];
   const severities = [Severity.CRITICAL, Severity.HIGH, Severity.LOW];
   for (const [i, severity] of severities.entries()) {
-    findings.push(await em.save(em.create(Finding, {
+    const f = await em.save(em.create(Finding, {
       organizationId: org.id, repositoryId: repo.id, ruleRefId: rule.id, analysisCategory: `${key}-category`, fingerprint: `${key}-fp-${i}`,
       source: "sarif", title: `${key} finding ${i}`, category: FindingCategory.CODE, severity, severityRank: 4 - i, state: FindingState.OPEN,
-      ruleId: `${key}-rule`, tool: `${key}-scanner`, path: `src/${key}.ts`, firstSeenAt: new Date(), storedLastSeenAt: new Date(), priorityScore: 50 + i, priorityLevel: PriorityLevel.P2,
-    })));
+      ruleId: `${key}-rule`, tool: `${key}-scanner`, path: `src/${key}.ts`, firstSeenAt: new Date(), storedLastSeenAt: new Date(),
+    }));
+    await em.save(em.create(FindingRank, {
+      findingId: f.id, organizationId: org.id, repositoryId: repo.id, state: f.state, severity: f.severity, category: f.category, priorityScore: 50 + i, priorityLevel: PriorityLevel.P2,
+    }));
+    findings.push(f);
   }
   const connector = await em.save(em.create(Connector, { provider: ConnectorProvider.GITHUB, organization: `${key}-org`, url: `http://127.0.0.1:9/${key}`, organizationId: org.id }));
   const syncRun = await em.save(em.create(SyncRun, { connectorId: connector.id, status: SyncStatus.SUCCEEDED, startedAt: new Date() }));

@@ -11,7 +11,9 @@ export interface ScopeLoad { repoId: string; complete: boolean; findings: Findin
 /** Repositories that already hold findings of a category from this connector (a complete fetch must reach them too). */
 async function reposWithFindings(ctx: SyncContext, category: string): Promise<Set<string>> {
   const rows: { repository_id: string }[] = await ctx.ds.query(
-    `SELECT DISTINCT repository_id FROM finding WHERE organization_id = $1 AND analysis_category = $2`, [ctx.orgId, category]);
+    // Per repository on uq_finding_identity's (repository_id, analysis_category) prefix: no finding index leads with the organization.
+    `SELECT r.id AS repository_id FROM repository r
+      WHERE r.organization_id = $1 AND EXISTS (SELECT 1 FROM finding f WHERE f.repository_id = r.id AND f.analysis_category = $2)`, [ctx.orgId, category]);
   return new Set(rows.map((r) => r.repository_id));
 }
 
