@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { DataSource, EntityManager, EntitySubscriberInterface, EventSubscriber, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from "typeorm";
 import { FindingEventType } from "../common/types";
-import { jsonArray, textArray } from "../db/pg-array";
+import { unnestColumns } from "../db/pg-array";
 
 export interface EventRow {
   findingId: string;
@@ -48,20 +48,27 @@ async function flush(qr: QueryRunner): Promise<string | null> {
   delete qr.data[PENDING];
   if (!pending?.length) return null;
   const rows = pending.flatMap((p) => { const at = p.at.toISOString(); return p.events.map((e) => ({ ...e, at })); });
+  // Array literals by db/pg-array.ts (pg's own serializer is slow at 25,000 rows); a load's events share organization,
+  // repository, type and time, each then one parameter.
+  const params: unknown[] = [];
+  const u = unnestColumns([
+    { name: "finding_id", type: "uuid", kind: "text", values: rows.map((e) => e.findingId), varying: true },
+    { name: "organization_id", type: "uuid", kind: "text", values: rows.map((e) => e.organizationId) },
+    { name: "repository_id", type: "uuid", kind: "text", values: rows.map((e) => e.repositoryId) },
+    { name: "type", type: "varchar", kind: "text", values: rows.map((e) => e.type) },
+    { name: "at", type: "timestamptz", kind: "text", values: rows.map((e) => e.at) },
+    { name: "payload", type: "jsonb", kind: "json", values: rows.map((e) => e.payload) },
+  ], params, { ordinality: true });
+  // Built before the lock: every event-writing commit waits for it.
   await qr.query("SELECT pg_advisory_xact_lock($1)", [EVENT_COMMIT_LOCK]);
   const [{ max }]: { max: string }[] = await qr.query(
     `WITH ins AS (
        INSERT INTO finding_event (finding_id, organization_id, repository_id, type, occurred_at, payload)
-       SELECT u.finding_id, u.organization_id, u.repository_id, u.type, u.at, u.payload
-         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::timestamptz[], $6::jsonb[]) WITH ORDINALITY
-              AS u(finding_id, organization_id, repository_id, type, at, payload, ord)
+       SELECT ${["finding_id", "organization_id", "repository_id", "type", "at", "payload"].map(u.col).join(", ")}
+         FROM ${u.from}
         ORDER BY u.ord
        RETURNING seq)
-     SELECT max(seq)::text AS max FROM ins`,
-    // Array literals built by db/pg-array.ts (pg's own serializer is slow at 25,000 rows).
-    [textArray(rows.map((e) => e.findingId)), textArray(rows.map((e) => e.organizationId)), textArray(rows.map((e) => e.repositoryId)),
-      textArray(rows.map((e) => e.type)), textArray(rows.map((e) => e.at)), jsonArray(rows.map((e) => e.payload))],
-  );
+     SELECT max(seq)::text AS max FROM ins`, params);
   await qr.query("SELECT pg_notify($1, $2)", [EVENT_CHANNEL, max]);
   return max;
 }

@@ -1,7 +1,8 @@
 import { EntityManager } from "typeorm";
 import { FindingState } from "../common/types";
 import { FindingInput } from "./finding-store.types";
-import { jsonArray, numberArray, textArray, timeArray } from "../db/pg-array";
+import { v7 as uuidv7 } from "uuid";
+import { ArrayKind, numberArray, textArray, unnestColumns } from "../db/pg-array";
 
 /** A finding row as the load path writes it: the source's fields plus lifecycle and priority. */
 export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppressed" | "suppressionReason"> {
@@ -18,9 +19,11 @@ export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppre
   dueAt: Date | null;
   priorityScore: number;
   priorityLevel: string;
+  /** finding-hash.ts: null on rows stored before it existed (compared field by field, then given one). */
+  contentHash: string | null;
 }
 
-type Kind = "text" | "number" | "time" | "json";
+type Kind = ArrayKind;
 
 // Column name, SQL type, how its array literal is built, and accessor: one list drives INSERT and UPDATE alike.
 export const COLUMNS: [string, string, Kind, (w: FindingWrite) => unknown][] = [
@@ -57,6 +60,7 @@ export const COLUMNS: [string, string, Kind, (w: FindingWrite) => unknown][] = [
   ["dismiss_comment", "text", "text", (w) => w.dismissComment],
   ["dismissed_by", "varchar", "text", (w) => w.dismissedBy],
   ["due_at", "timestamptz", "time", (w) => w.dueAt],
+  ["content_hash", "varchar", "text", (w) => w.contentHash],
 ];
 
 // Written to finding_rank, not finding (entities/finding-rank.entity.ts).
@@ -65,68 +69,126 @@ const RANK_COLUMNS: typeof COLUMNS = [
   ["priority_level", "varchar", "text", (w) => w.priorityLevel],
 ];
 
-/** The column's values for all rows as one PostgreSQL array literal (db/pg-array.ts). */
-function literal(kind: Kind, get: (w: FindingWrite) => unknown, rows: FindingWrite[]): string {
-  const values = rows.map(get);
-  switch (kind) {
-    case "number": return numberArray(values as (number | null)[]);
-    case "time": return timeArray(values as (Date | null)[]);
-    case "json": return jsonArray(values);
-    default: return textArray(values as (string | null)[]);
+/** The rows' columns as SQL (db/pg-array.ts unnestColumns); cwes travel joined with a unit separator. */
+function rowsSql(cols: typeof COLUMNS, rows: FindingWrite[], params: unknown[]): { from: string; col: (name: string) => string } {
+  const u = unnestColumns(cols.map(([name, type, kind, get]) => ({ name, type, kind, values: rows.map(get), varying: name === "id" })), params);
+  return { from: u.from, col: (name) => (name === "cwes" ? `CASE WHEN ${u.col(name)} = '' THEN '{}'::text[] ELSE string_to_array(${u.col(name)}, chr(31)) END` : u.col(name)) };
+}
+
+const ID: (typeof COLUMNS)[number] = ["id", "uuid", "text", (w) => w.id];
+
+/**
+ * Findings per statement: the next chunk's parameters are built here while PostgreSQL writes the
+ * previous one (the process and the database work on different cores).
+ */
+const CHUNK = 5_000;
+
+async function pipelined(em: EntityManager, rows: FindingWrite[], statements: (chunk: FindingWrite[]) => [string, unknown[]][]): Promise<void> {
+  let pending: Promise<unknown> = Promise.resolve();
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const list = statements(rows.slice(i, i + CHUNK));
+    await pending;
+    pending = (async () => { for (const [sql, params] of list) await em.query(sql, params); })();
+  }
+  await pending;
+}
+
+/**
+ * New findings, written while the load goes on: every CHUNK rows become an
+ * INSERT into finding and one into finding_rank, sent at once and awaited
+ * only before the next chunk is sent, so PostgreSQL writes one chunk while
+ * this process builds the next (they run on different cores). Ids are drawn
+ * here (UUID version 7: time-ordered, so one upload's rows are neighbours in
+ * every (…, id) index). Rows added in fingerprint order also reach the
+ * identity index in its order, a tenth faster than at random.
+ */
+export class FindingInserter {
+  private rows: FindingWrite[] = [];
+  private pending: Promise<unknown> = Promise.resolve();
+  count = 0;
+
+  constructor(private readonly em: EntityManager, private readonly scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string },
+    private readonly now: Date) {}
+
+  /** Gives the row its id; the write is sent once a chunk is full (`await` the result to let it go out). */
+  add(w: FindingWrite): Promise<void> | null {
+    w.id = uuidv7();
+    this.rows.push(w);
+    this.count++;
+    return this.rows.length >= CHUNK ? this.send() : null;
+  }
+
+  /** Sends what is left and waits for every write. */
+  async done(): Promise<void> {
+    if (this.rows.length) await this.send();
+    await this.pending;
+  }
+
+  private async send(): Promise<void> {
+    const statements = this.statements(this.rows);
+    this.rows = [];
+    const previous = this.pending;
+    this.pending = (async () => { await previous; for (const [sql, params] of statements) await this.em.query(sql, params); })();
+    this.pending.catch(() => undefined); // awaited in done(); a failure is reported there
+    // One turn of the event loop: the statement goes out on the socket before the caller builds more rows.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  private statements(chunk: FindingWrite[]): [string, unknown[]][] {
+    const { organizationId, repositoryId, analysisCategory, source } = this.scope;
+    const fp: unknown[] = [organizationId, repositoryId, analysisCategory, source, this.now];
+    const f = rowsSql([ID, ...COLUMNS], chunk, fp);
+    const rp: unknown[] = [organizationId, repositoryId];
+    const ranked = [...RANK_COPIED, ...RANK_COLUMNS.map(([c]) => c)];
+    const r = rowsSql([ID, ...COLUMNS.filter(([c]) => RANK_COPIED.includes(c)), ...RANK_COLUMNS], chunk, rp);
+    return [
+      [`INSERT INTO finding (id, organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
+         SELECT u.id, $1, $2, $3, $4, $5, ${COLUMNS.map(([c]) => f.col(c)).join(", ")} FROM ${f.from}`, fp],
+      [`INSERT INTO finding_rank (finding_id, organization_id, repository_id, ${ranked.join(", ")})
+         SELECT u.id, $1, $2, ${ranked.map((c) => r.col(c)).join(", ")} FROM ${r.from}`, rp],
+    ];
   }
 }
 
-function value(col: string): string {
-  return col === "cwes" ? "CASE WHEN u.cwes = '' THEN '{}'::text[] ELSE string_to_array(u.cwes, chr(31)) END" : `u.${col}`;
-}
-
-/** The unnest of every column (finding's and finding_rank's), `u` in the statements below: one bind parameter per column, not per row. */
-function unnestOf(cols: typeof COLUMNS, rows: FindingWrite[], first: number): { params: string[]; from: string } {
-  return {
-    params: cols.map(([, , kind, get]) => literal(kind, get, rows)),
-    from: `unnest(${cols.map(([, t], i) => `$${i + first}::${t}[]`).join(", ")}) AS u(${cols.map(([c]) => c).join(", ")})`,
-  };
-}
+/** The columns finding_rank copies from finding (besides organization and repository). */
+const RANK_COPIED = ["state", "severity", "category"];
 
 /**
- * One statement for all new findings: their finding rows and their finding_rank rows (the ids drawn once,
- * uuid_v7(), for both). Data-modifying CTEs run to completion whether or not the outer query reads them.
- */
-export async function insertFindings(em: EntityManager, scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string }, rows: FindingWrite[], now: Date): Promise<Map<string, string>> {
-  if (!rows.length) return new Map();
-  const cols = [...COLUMNS, ...RANK_COLUMNS];
-  const { params, from } = unnestOf(cols, rows, 1);
-  const n = cols.length;
-  const sql = `WITH u AS MATERIALIZED (SELECT uuid_v7() AS id, u.* FROM ${from}),
-      ins AS (
-        INSERT INTO finding (id, organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
-        SELECT u.id, $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, ${COLUMNS.map(([c]) => value(c)).join(", ")} FROM u),
-      rank AS (
-        INSERT INTO finding_rank (finding_id, organization_id, repository_id, state, severity, category, priority_score, priority_level)
-        SELECT u.id, $${n + 1}, $${n + 2}, u.state, u.severity, u.category, u.priority_score, u.priority_level FROM u)
-    SELECT id, fingerprint FROM u`;
-  const out: { id: string; fingerprint: string }[] = await em.query(sql, [...params, scope.organizationId, scope.repositoryId, scope.analysisCategory, scope.source, now]);
-  return new Map(out.map((r) => [r.fingerprint, r.id]));
-}
-
-/**
- * One statement for all changed findings (by id): the finding rows (first_seen_at stays as it was) and
- * their finding_rank rows, written once here (finding's UPDATE trigger then finds them equal).
+ * All changed findings (by id), one statement per chunk: the finding rows (first_seen_at stays as
+ * it was) and their finding_rank rows, written once here (finding's UPDATE trigger then finds them equal).
  */
 export async function updateFindings(em: EntityManager, rows: FindingWrite[], now: Date): Promise<void> {
   if (!rows.length) return;
-  const cols = [...COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at"), ...RANK_COLUMNS];
-  const { params, from } = unnestOf([["id", "uuid", "text", (w) => w.id], ...cols], rows, 1);
-  const own = cols.filter((c) => !RANK_COLUMNS.includes(c));
-  const sql = `WITH u AS MATERIALIZED (SELECT * FROM ${from}),
-      upd AS (
-        UPDATE finding f SET last_seen_at = $${cols.length + 2}, updated_at = $${cols.length + 2}, ${own.map(([c]) => `${c} = ${value(c)}`).join(", ")}
-          FROM u WHERE f.id = u.id)
-    UPDATE finding_rank r SET state = u.state, severity = u.severity, category = u.category, priority_score = u.priority_score, priority_level = u.priority_level
-      FROM u
-     WHERE r.finding_id = u.id
-       AND (r.state, r.severity, r.category, r.priority_score, r.priority_level) IS DISTINCT FROM (u.state, u.severity, u.category, u.priority_score, u.priority_level)`;
-  await em.query(sql, [...params, now]);
+  const own = COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at");
+  const ranked = [...RANK_COPIED, ...RANK_COLUMNS.map(([c]) => c)];
+  await pipelined(em, rows, (chunk) => {
+    const params: unknown[] = [now];
+    const u = rowsSql([ID, ...own, ...RANK_COLUMNS], chunk, params);
+    return [[`WITH u AS MATERIALIZED (SELECT u.id, ${[...own.map(([c]) => c), ...RANK_COLUMNS.map(([c]) => c)].map((c) => `${u.col(c)} AS ${c}`).join(", ")} FROM ${u.from}),
+        upd AS (
+          UPDATE finding f SET last_seen_at = $1, updated_at = $1, ${own.map(([c]) => `${c} = u.${c}`).join(", ")}
+            FROM u WHERE f.id = u.id)
+      UPDATE finding_rank r SET ${ranked.map((c) => `${c} = u.${c}`).join(", ")}
+        FROM u
+       WHERE r.finding_id = u.id
+         AND (${ranked.map((c) => `r.${c}`).join(", ")}) IS DISTINCT FROM (${ranked.map((c) => `u.${c}`).join(", ")})`, params]];
+  });
+}
+
+/** New scores of findings whose rows are otherwise unchanged: only their finding_rank rows are written. */
+export async function rescoreFindings(em: EntityManager, rows: { id: string; score: number; level: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await em.query(
+    `UPDATE finding_rank r SET priority_score = u.score, priority_level = u.level
+       FROM unnest($1::uuid[], $2::smallint[], $3::varchar[]) AS u(id, score, level) WHERE r.finding_id = u.id`,
+    [textArray(rows.map((r) => r.id)), numberArray(rows.map((r) => r.score)), textArray(rows.map((r) => r.level))]);
+}
+
+/** The digest of rows stored before content_hash existed (or under another digest), once they compared equal. */
+export async function rehashFindings(em: EntityManager, rows: { id: string; hash: string }[]): Promise<void> {
+  if (!rows.length) return;
+  await em.query("UPDATE finding f SET content_hash = u.hash FROM unnest($1::uuid[], $2::varchar[]) AS u(id, hash) WHERE f.id = u.id",
+    [textArray(rows.map((r) => r.id)), textArray(rows.map((r) => r.hash))]);
 }
 
 export async function touchFindings(em: EntityManager, ids: string[], now: Date): Promise<void> {

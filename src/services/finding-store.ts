@@ -3,7 +3,9 @@ import { EntityManager } from "typeorm";
 import { FindingEventType, FindingState, SEVERITY_RANK } from "../common/types";
 import { slaDueAt } from "../priority";
 import { appendEvents, EventRow } from "./event-log";
-import { FindingWrite, fixFindings, insertFindings, touchFindings, updateFindings } from "./finding-store.sql";
+import { FindingInserter, FindingWrite, fixFindings, rehashFindings, rescoreFindings, touchFindings, updateFindings } from "./finding-store.sql";
+import { Known, knownFindings, Stored, storedFindings } from "./finding-store.read";
+import { contentHash, MATERIAL } from "./finding-hash";
 import { markScopeSeen, scopeSeenAt, scopeKey } from "./finding-seen";
 import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 import { PriorityRow, PriorityService } from "./priority.service";
@@ -11,13 +13,6 @@ import { numberArray, storable, textArray } from "../db/pg-array";
 
 export type { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
 
-/** Fields whose change is material: it emits UPDATED (a re-sighting that changes none of them emits nothing). */
-const MATERIAL: (keyof FindingWrite)[] = [
-  "severity", "ruleId", "title", "message", "path", "startLine", "endLine", "startColumn", "endColumn",
-  "vulnerabilityId", "cvssScore", "packageVersion", "fixedVersion",
-];
-
-type Existing = FindingWrite & { id: string; repositoryId: string };
 
 /**
  * The one load path for findings, shared by SARIF/CycloneDX uploads and
@@ -69,7 +64,7 @@ export class FindingStore {
     const ruleIds = await this.upsertRules(em, rules);
     const byFingerprint = new Map<string, FindingInput>();
     for (const f of inputs) byFingerprint.set(f.fingerprint, f);
-    const existing = await this.existing(em, scope);
+    const existing = await knownFindings(em, scope);
     // The previous complete load's time: what "last seen" means for the OPEN findings it saw (finding-seen.ts).
     const key = scopeKey(scope.repositoryId, scope.analysisCategory);
     const prevSeen = scope.complete ? (await scopeSeenAt(em, [key])).get(key) ?? null : null;
@@ -86,41 +81,61 @@ export class FindingStore {
       return p;
     };
     const result: LoadResult = { results: inputs.length, created: 0, updated: 0, unchanged: 0, fixed: 0, reopened: 0, dismissed: 0 };
-    const inserts: FindingWrite[] = [];
+    const inserter = new FindingInserter(em, scope, now);
     const updates: (FindingWrite & { id: string })[] = [];
+    const rescored: { id: string; score: number; level: string }[] = [];
+    const rehashed: { id: string; hash: string }[] = [];
     const touched: string[] = [];
     const events: EventRow[] = [];
-    const pendingCreated: FindingWrite[] = [];
+    const differing: [Known, FindingWrite & { repositoryId: string }][] = [];
     const ev = (findingId: string, type: FindingEventType, payload: Record<string, unknown>) =>
       events.push({ findingId, organizationId: scope.organizationId, repositoryId: scope.repositoryId, type, payload });
+    // A re-sighting that changes nothing: no finding row is written (finding-seen.ts); a score the clock or the context moved is.
+    const unchanged = (prev: Known, p: { score: number; level: string }) => {
+      result.unchanged++;
+      if (p.score === prev.priorityScore && p.level === prev.priorityLevel) {
+        // Still OPEN after a complete load: the scope's seen time says it was seen; no row write.
+        if (!(scope.complete && prev.state === FindingState.OPEN)) touched.push(prev.id);
+        return;
+      }
+      rescored.push({ id: prev.id, score: p.score, level: p.level });
+      if (p.level !== prev.priorityLevel) ev(prev.id, FindingEventType.PRIORITY_CHANGED, { from: { score: prev.priorityScore, level: prev.priorityLevel }, to: { score: p.score, level: p.level } });
+    };
 
-    for (const input of byFingerprint.values()) {
+    // In fingerprint order: new rows reach the identity index in its order (FindingInserter).
+    for (const fingerprint of [...byFingerprint.keys()].sort()) {
+      const input = byFingerprint.get(fingerprint)!;
       const prev = existing.get(input.fingerprint);
       const next = this.toWrite(input, prev, ruleIds.get(`${storable(input.tool)}\u0000${storable(input.ruleId)}`) ?? null, scope.repositoryId, now);
+      next.contentHash = contentHash(next);
       if (!prev) {
         Object.assign(next, { dueAt: slaDueAt(next.severity, next.firstSeenAt, policy) });
         const p = score(next);
         next.priorityScore = p.score; next.priorityLevel = p.level;
-        inserts.push(next); pendingCreated.push(next);
+        const sent = inserter.add(next);
+        ev(next.id!, FindingEventType.CREATED, { state: next.state, severity: next.severity, category: next.category });
+        if (sent) await sent;
         result.created++;
         if (next.state === FindingState.DISMISSED) result.dismissed++;
         continue;
       }
       existing.delete(input.fingerprint);
+      // Same digest, same state: what is stored is what was reported (next carries prev's lifecycle times).
+      if (prev.contentHash === next.contentHash && next.state === prev.state) unchanged(prev, score(next));
+      else differing.push([prev, next]);
+    }
+
+    // The rest, field by field against the whole stored rows (read only for them).
+    const stored = await storedFindings(em, scope.repositoryId, differing.map(([k]) => k));
+    for (const [known, next] of differing) {
+      const prev: Stored = stored.get(known.id)!;
       const changes = MATERIAL.filter((k) => !same(prev[k], next[k]));
       const detailsChanged = !isDeepStrictEqual(prev.details ?? {}, next.details ?? {}); // key order ignored, as jsonb stores them
       const transition = next.state !== prev.state ? next.state : null;
-      if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion) {
-        result.unchanged++;
-        // Nothing material moved, but the clock (SLA) or the context may have moved the score.
-        const p = score(prev);
-        if (p.score === prev.priorityScore && p.level === prev.priorityLevel) {
-          // Still OPEN after a complete load: the scope's seen time says it was seen; no row write.
-          if (!(scope.complete && prev.state === FindingState.OPEN)) touched.push(prev.id);
-          continue;
-        }
-        updates.push({ ...prev, priorityScore: p.score, priorityLevel: p.level });
-        if (p.level !== prev.priorityLevel) ev(prev.id, FindingEventType.PRIORITY_CHANGED, { from: { score: prev.priorityScore, level: prev.priorityLevel }, to: { score: p.score, level: p.level } });
+      if (!changes.length && !transition && !detailsChanged && same(prev.ruleRefId, next.ruleRefId) && prev.toolVersion === next.toolVersion && prev.category === next.category) {
+        // Equal field by field: a row stored before its digest (or under another digest function) gets the current one.
+        rehashed.push({ id: prev.id, hash: next.contentHash! });
+        unchanged(known, score(prev));
         continue;
       }
       if (changes.includes("severity")) next.dueAt = slaDueAt(next.severity, prev.firstSeenAt, policy);
@@ -132,16 +147,17 @@ export class FindingStore {
       else if (transition === FindingState.FIXED) { result.fixed++; ev(prev.id, FindingEventType.FIXED, { by: scope.source, changes: diff }); }
       else if (transition === FindingState.DISMISSED) { result.dismissed++; ev(prev.id, FindingEventType.DISMISSED, { by: "source", reason: next.dismissReason, comment: next.dismissComment }); }
       else if (changes.length) { result.updated++; ev(prev.id, FindingEventType.UPDATED, { changes: diff }); }
-      else result.unchanged++; // rule metadata or details moved: stored, but not an event
+      else result.unchanged++; // rule metadata, category or details moved: stored, but not an event
     }
 
     const toFix = scope.complete ? [...existing.values()].filter((e) => e.state === FindingState.OPEN).map((e) => e.id) : [];
     result.fixed += toFix.length;
     for (const id of toFix) ev(id, FindingEventType.FIXED, { by: scope.source, reason: "no longer reported" });
 
-    const created = await insertFindings(em, scope, inserts, now);
-    for (const w of pendingCreated) ev(created.get(w.fingerprint)!, FindingEventType.CREATED, { state: w.state, severity: w.severity, category: w.category });
+    await inserter.done();
     await updateFindings(em, updates, now);
+    await rescoreFindings(em, rescored);
+    await rehashFindings(em, rehashed);
     await touchFindings(em, touched, now);
     await fixFindings(em, toFix, now, prevSeen);
     if (scope.complete) await markScopeSeen(em, scope.repositoryId, scope.analysisCategory, now);
@@ -149,7 +165,7 @@ export class FindingStore {
     return result;
   }
 
-  private toWrite(input: FindingInput, prev: Existing | undefined, ruleRefId: string | null, repositoryId: string, now: Date): FindingWrite & { repositoryId: string } {
+  private toWrite(input: FindingInput, prev: Known | undefined, ruleRefId: string | null, repositoryId: string, now: Date): FindingWrite & { repositoryId: string } {
     let state = FindingState.OPEN;
     let dismissReason: string | null = null, dismissComment: string | null = null, dismissedBy: string | null = null;
     let dismissedAt: Date | null = null, fixedAt: Date | null = null;
@@ -180,29 +196,8 @@ export class FindingStore {
       packageName: st(input.packageName), packageVersion: st(input.packageVersion), fixedVersion: st(input.fixedVersion), details: input.details ?? {},
       firstSeenAt: prev?.firstSeenAt ?? now, fixedAt: state === FindingState.FIXED ? fixedAt : null,
       dismissedAt: state === FindingState.DISMISSED ? dismissedAt : null, dismissReason, dismissComment, dismissedBy,
-      dueAt: prev?.dueAt ?? null, priorityScore: prev?.priorityScore ?? 0, priorityLevel: prev?.priorityLevel ?? "P4",
+      dueAt: prev?.dueAt ?? null, priorityScore: prev?.priorityScore ?? 0, priorityLevel: prev?.priorityLevel ?? "P4", contentHash: null,
     };
-  }
-
-  private async existing(em: EntityManager, scope: LoadScope): Promise<Map<string, Existing>> {
-    const rows: Record<string, any>[] = await em.query(
-      `SELECT f.id, fingerprint, f.category, f.severity, severity_rank, f.state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
-              start_line, end_line, start_column, end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name,
-              package_version, fixed_version, details, dismiss_reason, dismiss_comment, dismissed_by, r.priority_score, r.priority_level,
-              -- epoch milliseconds: a number per timestamp instead of a date string to parse (the read of a 25,000-row scope)
-              (extract(epoch FROM first_seen_at) * 1000)::float8 AS first_seen_ms, (extract(epoch FROM fixed_at) * 1000)::float8 AS fixed_ms,
-              (extract(epoch FROM dismissed_at) * 1000)::float8 AS dismissed_ms, (extract(epoch FROM due_at) * 1000)::float8 AS due_ms
-         FROM finding f JOIN finding_rank r ON r.finding_id = f.id WHERE f.repository_id = $1 AND f.analysis_category = $2`, [scope.repositoryId, scope.analysisCategory]);
-    const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-    return new Map(rows.map((r) => [r.fingerprint, {
-      id: r.id, repositoryId: scope.repositoryId, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,
-      title: r.title, message: r.message, ruleId: r.rule_id, ruleRefId: r.rule_ref_id, tool: r.tool, toolVersion: r.tool_version, path: r.path,
-      startLine: r.start_line, endLine: r.end_line, startColumn: r.start_column, endColumn: r.end_column, snippet: r.snippet,
-      vulnerabilityId: r.vulnerability_id, cwes: r.cwes, cvssScore: r.cvss_score, cvssVector: r.cvss_vector, packageName: r.package_name,
-      packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: new Date(r.first_seen_ms), fixedAt: date(r.fixed_ms),
-      dismissedAt: date(r.dismissed_ms), dismissReason: r.dismiss_reason, dismissComment: r.dismiss_comment, dismissedBy: r.dismissed_by,
-      dueAt: date(r.due_ms), priorityScore: r.priority_score, priorityLevel: r.priority_level,
-    } satisfies Existing]));
   }
 }
 
