@@ -105,7 +105,6 @@ async function pipelined(em: EntityManager, rows: FindingWrite[], statements: (c
 export class FindingInserter {
   private rows: FindingWrite[] = [];
   private pending: Promise<unknown> = Promise.resolve();
-  count = 0;
 
   constructor(private readonly em: EntityManager, private readonly scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string },
     private readonly now: Date) {}
@@ -114,7 +113,6 @@ export class FindingInserter {
   add(w: FindingWrite): Promise<void> | null {
     w.id = uuidv7();
     this.rows.push(w);
-    this.count++;
     return this.rows.length >= CHUNK ? this.send() : null;
   }
 
