@@ -31,16 +31,15 @@ export class FindingQueryService {
       if (Array.isArray(values) && values.length > MAX_FILTER_VALUES) throw new UserInputError(`filter.${key}: at most ${MAX_FILTER_VALUES} values`);
     }
     const conds: { sql: string; params: Record<string, unknown>; rank: boolean }[] = [];
-    // A condition on columns both tables hold (`k.` is replaced by the chosen alias), or on one table's own.
+    // A condition finding_rank can answer (`k.` is replaced by the alias of the copied columns), or one on finding's own.
     const key = (sql: string, params: Record<string, unknown> = {}) => conds.push({ sql, params, rank: true });
-    const rank = key;
     const own = (sql: string, params: Record<string, unknown> = {}) => conds.push({ sql, params, rank: false });
     if (access.organizationIds !== null) key(`k.organization_id = ANY(:accessOrgs::uuid[])`, { accessOrgs: access.organizationIds });
     if (filter.state?.length) key(anyOf("k.state", "states", filter.state), { states: one(filter.state) });
     if (filter.severity?.length) key(anyOf("k.severity", "severities", filter.severity), { severities: one(filter.severity) });
     if (filter.category?.length) key(anyOf("k.category", "categories", filter.category), { categories: one(filter.category) });
-    if (filter.priorityLevel?.length) rank(`fr.priority_level = ANY(:levels)`, { levels: filter.priorityLevel });
-    if (filter.minScore != null) rank(`fr.priority_score >= :minScore`, { minScore: filter.minScore });
+    if (filter.priorityLevel?.length) key(`fr.priority_level = ANY(:levels)`, { levels: filter.priorityLevel });
+    if (filter.minScore != null) key(`fr.priority_score >= :minScore`, { minScore: filter.minScore });
     if (filter.tool?.length) own(`f.tool = ANY(:tools)`, { tools: filter.tool });
     if (filter.ruleId?.length) own(`f.rule_id = ANY(:ruleIds)`, { ruleIds: filter.ruleId });
     if (filter.vulnerabilityId?.length) own(`f.vulnerability_id = ANY(:vulnIds)`, { vulnIds: filter.vulnerabilityId });

@@ -44,25 +44,18 @@ export async function knownFindings(em: EntityManager, scope: { repositoryId: st
   }));
 }
 
-/** Whole stored findings by id (priority from `known`: it was read with them). */
+/** Whole stored findings by id: their content, beside the identity, lifecycle and priority `known` already holds. */
 export async function storedFindings(em: EntityManager, repositoryId: string, known: Known[]): Promise<Map<string, Stored>> {
   if (!known.length) return new Map();
   const rows: Record<string, any>[] = await em.query(
-    `SELECT id, fingerprint, category, severity, severity_rank, state, title, message, rule_id, rule_ref_id, tool, tool_version, path,
-            start_line, end_line, start_column, end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name,
-            package_version, fixed_version, details, dismiss_reason, dismiss_comment, dismissed_by, content_hash, ${TIMES}
+    `SELECT id, category, severity, severity_rank, title, message, rule_id, tool, tool_version, path, start_line, end_line, start_column,
+            end_column, snippet, vulnerability_id, cwes, cvss_score, cvss_vector, package_name, package_version, fixed_version, details
        FROM finding WHERE id = ANY($1::uuid[])`, [known.map((k) => k.id)]);
   const byId = new Map(known.map((k) => [k.id, k]));
-  return new Map(rows.map((r) => {
-    const k = byId.get(r.id)!;
-    return [r.id, {
-      id: r.id, repositoryId, fingerprint: r.fingerprint, category: r.category, severity: r.severity, severityRank: r.severity_rank, state: r.state,
-      title: r.title, message: r.message, ruleId: r.rule_id, ruleRefId: r.rule_ref_id, tool: r.tool, toolVersion: r.tool_version, path: r.path,
-      startLine: r.start_line, endLine: r.end_line, startColumn: r.start_column, endColumn: r.end_column, snippet: r.snippet,
-      vulnerabilityId: r.vulnerability_id, cwes: r.cwes, cvssScore: r.cvss_score, cvssVector: r.cvss_vector, packageName: r.package_name,
-      packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details, firstSeenAt: new Date(r.first_seen_ms), fixedAt: date(r.fixed_ms),
-      dismissedAt: date(r.dismissed_ms), dismissReason: r.dismiss_reason, dismissComment: r.dismiss_comment, dismissedBy: r.dismissed_by,
-      dueAt: date(r.due_ms), priorityScore: k.priorityScore, priorityLevel: k.priorityLevel, contentHash: r.content_hash,
-    } satisfies Stored];
-  }));
+  return new Map(rows.map((r) => [r.id, {
+    ...byId.get(r.id)!, repositoryId, category: r.category, severity: r.severity, severityRank: r.severity_rank, title: r.title, message: r.message,
+    ruleId: r.rule_id, tool: r.tool, toolVersion: r.tool_version, path: r.path, startLine: r.start_line, endLine: r.end_line, startColumn: r.start_column,
+    endColumn: r.end_column, snippet: r.snippet, vulnerabilityId: r.vulnerability_id, cwes: r.cwes, cvssScore: r.cvss_score, cvssVector: r.cvss_vector,
+    packageName: r.package_name, packageVersion: r.package_version, fixedVersion: r.fixed_version, details: r.details,
+  } satisfies Stored]));
 }

@@ -23,10 +23,8 @@ export interface FindingWrite extends Omit<FindingInput, "sourceState" | "suppre
   contentHash: string | null;
 }
 
-type Kind = ArrayKind;
-
 // Column name, SQL type, how its array literal is built, and accessor: one list drives INSERT and UPDATE alike.
-export const COLUMNS: [string, string, Kind, (w: FindingWrite) => unknown][] = [
+export const COLUMNS: [string, string, ArrayKind, (w: FindingWrite) => unknown][] = [
   ["fingerprint", "varchar", "text", (w) => w.fingerprint],
   ["category", "varchar", "text", (w) => w.category],
   ["severity", "varchar", "text", (w) => w.severity],
@@ -77,41 +75,29 @@ function rowsSql(cols: typeof COLUMNS, rows: FindingWrite[], params: unknown[]):
 
 const ID: (typeof COLUMNS)[number] = ["id", "uuid", "text", (w) => w.id];
 
-/**
- * Findings per statement: the next chunk's parameters are built here while PostgreSQL writes the
- * previous one (the process and the database work on different cores).
- */
+/** The columns finding_rank copies from finding (besides organization and repository). */
+const RANK_COPIED = ["state", "severity", "category"];
+const RANKED = [...RANK_COPIED, ...RANK_COLUMNS.map(([c]) => c)];
+
+/** Rows per statement. */
 const CHUNK = 5_000;
 
-async function pipelined(em: EntityManager, rows: FindingWrite[], statements: (chunk: FindingWrite[]) => [string, unknown[]][]): Promise<void> {
-  let pending: Promise<unknown> = Promise.resolve();
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const list = statements(rows.slice(i, i + CHUNK));
-    await pending;
-    pending = (async () => { for (const [sql, params] of list) await em.query(sql, params); })();
-  }
-  await pending;
-}
+type Statement = [sql: string, params: unknown[]];
 
 /**
- * New findings, written while the load goes on: every CHUNK rows become an
- * INSERT into finding and one into finding_rank, sent at once and awaited
- * only before the next chunk is sent, so PostgreSQL writes one chunk while
- * this process builds the next (they run on different cores). Ids are drawn
- * here (UUID version 7: time-ordered, so one upload's rows are neighbours in
- * every (…, id) index). Rows added in fingerprint order also reach the
- * identity index in its order, a tenth faster than at random.
+ * Rows written while the caller goes on: every CHUNK rows become the
+ * statements `build` makes of them, sent at once and awaited only before the
+ * next chunk is sent, so PostgreSQL writes one chunk while this process
+ * builds the next (they run on different cores).
  */
-export class FindingInserter {
+class ChunkedWriter {
   private rows: FindingWrite[] = [];
   private pending: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly em: EntityManager, private readonly scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string },
-    private readonly now: Date) {}
+  constructor(private readonly em: EntityManager, private readonly build: (chunk: FindingWrite[]) => Statement[]) {}
 
-  /** Gives the row its id; the write is sent once a chunk is full (`await` the result to let it go out). */
+  /** The write is sent once a chunk is full (`await` the result to let it go out). */
   add(w: FindingWrite): Promise<void> | null {
-    w.id = uuidv7();
     this.rows.push(w);
     return this.rows.length >= CHUNK ? this.send() : null;
   }
@@ -123,7 +109,7 @@ export class FindingInserter {
   }
 
   private async send(): Promise<void> {
-    const statements = this.statements(this.rows);
+    const statements = this.build(this.rows);
     this.rows = [];
     const previous = this.pending;
     this.pending = (async () => { await previous; for (const [sql, params] of statements) await this.em.query(sql, params); })();
@@ -131,46 +117,58 @@ export class FindingInserter {
     // One turn of the event loop: the statement goes out on the socket before the caller builds more rows.
     await new Promise((resolve) => setImmediate(resolve));
   }
-
-  private statements(chunk: FindingWrite[]): [string, unknown[]][] {
-    const { organizationId, repositoryId, analysisCategory, source } = this.scope;
-    const fp: unknown[] = [organizationId, repositoryId, analysisCategory, source, this.now];
-    const f = rowsSql([ID, ...COLUMNS], chunk, fp);
-    const rp: unknown[] = [organizationId, repositoryId];
-    const ranked = [...RANK_COPIED, ...RANK_COLUMNS.map(([c]) => c)];
-    const r = rowsSql([ID, ...COLUMNS.filter(([c]) => RANK_COPIED.includes(c)), ...RANK_COLUMNS], chunk, rp);
-    return [
-      [`INSERT INTO finding (id, organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
-         SELECT u.id, $1, $2, $3, $4, $5, ${COLUMNS.map(([c]) => f.col(c)).join(", ")} FROM ${f.from}`, fp],
-      [`INSERT INTO finding_rank (finding_id, organization_id, repository_id, ${ranked.join(", ")})
-         SELECT u.id, $1, $2, ${ranked.map((c) => r.col(c)).join(", ")} FROM ${r.from}`, rp],
-    ];
-  }
 }
 
-/** The columns finding_rank copies from finding (besides organization and repository). */
-const RANK_COPIED = ["state", "severity", "category"];
+/**
+ * New findings: each chunk is an INSERT into finding and one into
+ * finding_rank. Ids are drawn here (UUID version 7: time-ordered, so one
+ * upload's rows are neighbours in every (…, id) index). Rows added in
+ * fingerprint order also reach the identity index in its order, a tenth
+ * faster than at random.
+ */
+export class FindingInserter extends ChunkedWriter {
+  constructor(em: EntityManager, scope: { organizationId: string; repositoryId: string; analysisCategory: string; source: string }, now: Date) {
+    super(em, (chunk) => {
+      const fp: unknown[] = [scope.organizationId, scope.repositoryId, scope.analysisCategory, scope.source, now];
+      const f = rowsSql([ID, ...COLUMNS], chunk, fp);
+      const rp: unknown[] = [scope.organizationId, scope.repositoryId];
+      const r = rowsSql([ID, ...COLUMNS.filter(([c]) => RANK_COPIED.includes(c)), ...RANK_COLUMNS], chunk, rp);
+      return [
+        [`INSERT INTO finding (id, organization_id, repository_id, analysis_category, source, last_seen_at, ${COLUMNS.map(([c]) => c).join(", ")})
+           SELECT u.id, $1, $2, $3, $4, $5, ${COLUMNS.map(([c]) => f.col(c)).join(", ")} FROM ${f.from}`, fp],
+        [`INSERT INTO finding_rank (finding_id, organization_id, repository_id, ${RANKED.join(", ")})
+           SELECT u.id, $1, $2, ${RANKED.map((c) => r.col(c)).join(", ")} FROM ${r.from}`, rp],
+      ];
+    });
+  }
+
+  /** Gives the row its id. */
+  override add(w: FindingWrite): Promise<void> | null {
+    w.id = uuidv7();
+    return super.add(w);
+  }
+}
 
 /**
  * All changed findings (by id), one statement per chunk: the finding rows (first_seen_at stays as
  * it was) and their finding_rank rows, written once here (finding's UPDATE trigger then finds them equal).
  */
 export async function updateFindings(em: EntityManager, rows: FindingWrite[], now: Date): Promise<void> {
-  if (!rows.length) return;
   const own = COLUMNS.filter(([c]) => c !== "fingerprint" && c !== "first_seen_at");
-  const ranked = [...RANK_COPIED, ...RANK_COLUMNS.map(([c]) => c)];
-  await pipelined(em, rows, (chunk) => {
+  const writer = new ChunkedWriter(em, (chunk) => {
     const params: unknown[] = [now];
     const u = rowsSql([ID, ...own, ...RANK_COLUMNS], chunk, params);
     return [[`WITH u AS MATERIALIZED (SELECT u.id, ${[...own.map(([c]) => c), ...RANK_COLUMNS.map(([c]) => c)].map((c) => `${u.col(c)} AS ${c}`).join(", ")} FROM ${u.from}),
         upd AS (
           UPDATE finding f SET last_seen_at = $1, updated_at = $1, ${own.map(([c]) => `${c} = u.${c}`).join(", ")}
             FROM u WHERE f.id = u.id)
-      UPDATE finding_rank r SET ${ranked.map((c) => `${c} = u.${c}`).join(", ")}
+      UPDATE finding_rank r SET ${RANKED.map((c) => `${c} = u.${c}`).join(", ")}
         FROM u
        WHERE r.finding_id = u.id
-         AND (${ranked.map((c) => `r.${c}`).join(", ")}) IS DISTINCT FROM (${ranked.map((c) => `u.${c}`).join(", ")})`, params]];
+         AND (${RANKED.map((c) => `r.${c}`).join(", ")}) IS DISTINCT FROM (${RANKED.map((c) => `u.${c}`).join(", ")})`, params]];
   });
+  for (const r of rows) { const sent = writer.add(r); if (sent) await sent; }
+  await writer.done();
 }
 
 /** New scores of findings whose rows are otherwise unchanged: only their finding_rank rows are written. */
