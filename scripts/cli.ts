@@ -10,8 +10,8 @@ import { loadConfig } from "../src/config";
 import { createLogger } from "../src/common/logger";
 import { UNRESTRICTED } from "../src/common/auth";
 import { openDatabase } from "../src/db/database";
-import { createServices } from "../src/services";
-import { ingestErrorResponse, IngestFormat } from "../src/services/ingest.service";
+import { createServices } from "../src/composition";
+import { ingestErrorResponse, IngestFormat } from "../src/ingest/ingest.service";
 
 const USAGE = "usage: npm run cli -- ingest-sarif|ingest-cyclonedx FILE --repository NAME [--commit SHA] [--ref REF] [--category CAT] [--url URL --token TOKEN]";
 

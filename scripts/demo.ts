@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../src/config";
 import { fail, serve } from "../src/serve";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "./demo/seed";
 
 const config = loadConfig();
 if (!process.env.DATA_DIR) config.dataDir = path.resolve(".data-demo");

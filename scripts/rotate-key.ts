@@ -12,7 +12,7 @@ import path from "node:path";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { parseKey, SecretBox } from "../src/common/crypto";
-import { rotateSecrets } from "../src/services/key-rotation";
+import { rotateSecrets } from "../src/access/key-rotation";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

@@ -8,9 +8,9 @@
  */
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
-import { createServices } from "../src/services";
+import { createServices } from "../src/composition";
 import { createLogger } from "../src/common/logger";
-import { seedScale } from "../src/demo/scale";
+import { seedScale } from "./demo/scale";
 
 function args(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -5,7 +5,7 @@ import { createLogger, Logger } from "./common/logger";
 import { Database, openDatabase } from "./db/database";
 import { getSchema } from "./graphql/schema";
 import { createHttpServer, HttpServer } from "./http/server";
-import { createServices, Services } from "./services";
+import { createServices, Services } from "./composition";
 import { Scheduler } from "./sync/scheduler";
 import { deriveJobs } from "./sync/derive-jobs";
 import { intelJobs, linkJobs } from "./sync/context-jobs";

@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest, repoId } from "./helpers/ingest";
-import { loadMutable } from "../src/connectors/sarif/fixtures";
+import { loadMutable } from "./fixtures/real-fixtures";
 
 // A re-upload compares digests first and stored rows field by field only where they differ (services/finding-hash.ts).
 describe("content digest of a finding", () => {

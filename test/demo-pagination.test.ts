@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import pg from "pg";
 import { startTestApp, TestApp } from "./helpers/app";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../scripts/demo/seed";
 import { FindingCategory, Severity } from "../src/common/types";
 
 const PAGE = `query Page($after: String) {

@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { logSeqs, maxSeq, Received, sleep, subscribeEvents } from "./helpers/events";
-import { fixtureBytes } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "./fixtures/real-fixtures";
 import { decodeEventCursor } from "../src/events";
 import { toGlobalId } from "../src/common/ids";
 

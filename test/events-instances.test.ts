@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { cursorOf, logSeqs, maxSeq, sleep, subscribeEvents } from "./helpers/events";
-import { fixtureBytes } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "./fixtures/real-fixtures";
 
 // Two servers on one PostgreSQL database: only possible with a server (the embedded database belongs to one process).
 describe("findingEvents across two server instances (PostgreSQL LISTEN)", { skip: !process.env.TEST_DATABASE_URL && "TEST_DATABASE_URL is unset" }, () => {

@@ -6,7 +6,7 @@ import { createClient } from "redis";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { cursorOf, EventClient, logSeqs, maxSeq, sleep, subscribeEvents } from "./helpers/events";
-import { fixtureBytes, loadMutable } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes, loadMutable } from "./fixtures/real-fixtures";
 
 const REDIS = process.env.TEST_REDIS_URL;
 const SERVER = process.env.TEST_DATABASE_URL;

@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { cursorOf, logSeqs, maxSeq, sleep, subscribeEvents } from "./helpers/events";
-import { fixtureBytes, loadMutable } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes, loadMutable } from "./fixtures/real-fixtures";
 import { checkOcsfEvent } from "../src/events/ocsf";
 import { decodeEventCursor, deleteExpiredEvents, TOO_SLOW_CLOSE_CODE, TOO_SLOW_REASON } from "../src/events";
 

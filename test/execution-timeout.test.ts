@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { loadConfig } from "../src/config";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
-import { fixtureBytes } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "./fixtures/real-fixtures";
 
 // Four waves of database reads, one after another: far past a 1 ms deadline before the deepest starts.
 const DEEP = `{ repositories(first: 5) { nodes { fullName findings(first: 5) { nodes { id repository { fullName pipelines { name } } } } } } }`;

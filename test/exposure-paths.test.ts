@@ -1,7 +1,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
-import { seedDemo } from "../src/demo/seed";
+import { seedDemo } from "../scripts/demo/seed";
 import { scoreOf, upsertResources } from "./helpers/cloud";
 
 const PATHS = `query($filter: ExposurePathFilter, $first: Int, $after: String) {

@@ -2,7 +2,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { startTestApp, TestApp } from "./helpers/app";
-import { rng } from "../src/demo/random";
+import { rng } from "../scripts/demo/random";
 
 // The precomputed posture counters must equal a GROUP BY over findings after any mix of writes.
 let app: TestApp;

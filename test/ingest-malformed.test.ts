@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import zlib from "node:zlib";
 import { startTestApp, TestApp } from "./helpers/app";
 import { count, postIngest } from "./helpers/ingest";
-import { fixtureBytes, loadMutable } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes, loadMutable } from "./fixtures/real-fixtures";
 import { toGlobalId } from "../src/common/ids";
 
 const TABLES = ["finding", "finding_event", "repository", "devops_organization", "import_run", "finding_observation", "rule"];

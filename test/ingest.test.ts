@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { startTestApp, TestApp } from "./helpers/app";
 import { count, postIngest, repoId, shiftLines, states } from "./helpers/ingest";
-import { fixtureBytes, loadMutable, realFixturesDir } from "../src/connectors/sarif/fixtures";
-import { parseCycloneDx, parseJsonSafely, parseSarif } from "../src/connectors/sarif";
+import { fixtureBytes, loadMutable, realFixturesDir } from "./fixtures/real-fixtures";
+import { parseCycloneDx, parseJsonSafely, parseSarif } from "../src/formats/sarif/index";
 
 const FIXTURES = fs.readdirSync(realFixturesDir()).filter((f) => f.endsWith(".sarif") || f.startsWith("cyclonedx-"));
 

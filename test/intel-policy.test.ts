@@ -8,7 +8,7 @@ import { AddressInfo } from "node:net";
 import { startTestApp, TestApp } from "./helpers/app";
 import { count } from "./helpers/ingest";
 import { findingsOf, priorityEvents, sarif, scoreOf, uploadSarif } from "./helpers/cloud";
-import { realFixturesDir } from "../src/connectors/sarif/fixtures";
+import { realFixturesDir } from "./fixtures/real-fixtures";
 import { intelJobs } from "../src/sync/context-jobs";
 
 const KEV = fs.readFileSync(path.join(realFixturesDir(), "cisa-kev-sample.json"));

@@ -2,7 +2,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest, repoId } from "./helpers/ingest";
-import { fixtureBytes, loadMutable } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes, loadMutable } from "./fixtures/real-fixtures";
 
 /** lastSeenAt through the API, by fingerprint-free key: (ruleId, path, startLine, state). */
 async function seen(app: TestApp, repository: string): Promise<{ id: string; state: string; lastSeenAt: string; key: string }[]> {

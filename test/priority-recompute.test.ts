@@ -7,9 +7,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { sarif, upsertResources, uploadSarif, yor } from "./helpers/cloud";
-import { Gen, rng } from "../src/priority/priority.fixtures";
+import { Gen, rng } from "./fixtures/priority.fixtures";
 import { DEFAULT_PRIORITY_POLICY, PriorityPolicy, priorityLevel, validatePriorityPolicy } from "../src/priority";
-import { PriorityRow, PriorityService } from "../src/services/priority.service";
+import { PriorityRow, PriorityService } from "../src/priority/priority.service";
 
 const ORG_REPOS = ["calc/a", "calc/b", "calc/c", "calc/d"];
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { mentions, seedTenant, Tenant } from "./helpers/tenants";
-import { fixtureBytes } from "../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "./fixtures/real-fixtures";
 import { toGlobalId } from "../src/common/ids";
 
 async function cacheCount(app: TestApp, result: "hit" | "miss"): Promise<number> {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "../entities";
 import { SnakeNamingStrategy } from "./naming";
-import { EventLogSubscriber } from "../services/event-log";
+import { EventLogSubscriber } from "../events/outbox";
 
 export interface DataSourceOptions {
   url: string;

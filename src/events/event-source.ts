@@ -1,10 +1,10 @@
 import { DataSource } from "typeorm";
 import { FindingEventType, FindingState } from "../common/types";
-import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../services/finding-seen";
+import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../findings/finding-seen";
 import { Finding } from "../entities";
 import { manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../services/finding-rank";
-import type { PriorityService } from "../services/priority.service";
+import { RANK_EXTRAS, withRank } from "../findings/finding-rank";
+import type { PriorityService } from "../priority/priority.service";
 import { encodeEventCursor } from "./cursor";
 import { OcsfFinding, toOcsf } from "./ocsf";
 

@@ -1,5 +1,5 @@
 import { AppError } from "../common/errors";
-import { eventSubscribersDropped, eventsDelivered } from "../http/metrics";
+import { eventSubscribersDropped, eventsDelivered } from "../common/metrics";
 import { EventPredicate } from "./event-filter";
 import type { LogEvent } from "./event-source";
 

@@ -1,6 +1,6 @@
 import { Client } from "pg";
 import { Logger } from "../common/logger";
-import { EVENT_CHANNEL } from "../services/event-log";
+import { EVENT_CHANNEL } from "./outbox";
 
 /**
  * A dedicated PostgreSQL connection that LISTENs for the one NOTIFY each

@@ -3,7 +3,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from "graphql";
 import { GraphQLDateTime } from "graphql-scalars";
 import { AuthChecker, buildSchema, getMetadataStorage } from "type-graphql";
 import { withExecutionDeadline } from "../plugins/execution-timeout.plugin";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { ForbiddenError, UnauthenticatedError } from "../common/errors";
 import { Scope } from "../common/types";
 import { RESOLVERS } from "../resolvers";

@@ -1,7 +1,7 @@
 import { NextFunction, Request, Response, Router } from "express";
 import { requireUnrestricted, hasScope } from "../common/auth";
 import { Scope } from "../common/types";
-import { Services } from "../services";
+import { Services } from "../composition";
 import { redactSecrets } from "../common/redact";
 
 /** GET /audit/export?since=<ISO time>: the audit log as NDJSON, oldest first (admin tokens not limited to organizations). */

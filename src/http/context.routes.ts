@@ -4,10 +4,10 @@ import { ForbiddenError } from "../common/errors";
 import { Logger } from "../common/logger";
 import { Scope } from "../common/types";
 import { Config } from "../config";
-import { CloudInputError, parseCloudNdjson } from "../connectors/cloud/resource.parse";
-import { IntelInputError } from "../connectors/intel/intel.parse";
-import { Services } from "../services";
-import { ingestErrorResponse } from "../services/ingest.service";
+import { CloudInputError, parseCloudNdjson } from "../formats/cloud-inventory/resource.parse";
+import { IntelInputError } from "../formats/intel/intel.parse";
+import { Services } from "../composition";
+import { ingestErrorResponse } from "../ingest/ingest.service";
 import { checkContentType, readIngestBody } from "./ingest.body";
 
 const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json", "text/plain"];

@@ -2,8 +2,8 @@ import { NextFunction, Request, Response, Router } from "express";
 import { GraphQLError } from "graphql";
 import { hasScope } from "../common/auth";
 import { Scope } from "../common/types";
-import { Services } from "../services";
-import { eventsDelivered } from "./metrics";
+import { Services } from "../composition";
+import { eventsDelivered } from "../common/metrics";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;

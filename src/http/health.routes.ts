@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { DataSource } from "typeorm";
 import { isMigrated } from "../db/database";
-import { registry } from "./metrics";
+import { registry } from "../common/metrics";
 
 /** Unauthenticated probes and metrics. */
 export function healthRoutes(ds: DataSource): Router {

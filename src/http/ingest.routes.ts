@@ -3,8 +3,8 @@ import { hasScope } from "../common/auth";
 import { Logger } from "../common/logger";
 import { Scope } from "../common/types";
 import { Config } from "../config";
-import { Services } from "../services";
-import { IngestFormat, ingestErrorResponse } from "../services/ingest.service";
+import { Services } from "../composition";
+import { IngestFormat, ingestErrorResponse } from "../ingest/ingest.service";
 import { checkContentType, CYCLONEDX_TYPES, readIngestBody, SARIF_TYPES } from "./ingest.body";
 
 function query(req: Request, name: string): string | undefined {

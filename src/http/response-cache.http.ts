@@ -1,6 +1,6 @@
 import { NextFunction, Request, Response } from "express";
 import { cacheKey, queryHash, SnapshotCache } from "../plugins/response-cache.plugin";
-import { graphqlOperations, responseCache } from "./metrics";
+import { graphqlOperations, responseCache } from "../common/metrics";
 
 /**
  * The response cache's HTTP fast path (the cache itself: response-cache.plugin.ts).

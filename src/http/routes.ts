@@ -2,7 +2,7 @@ import { Router } from "express";
 import { DataSource } from "typeorm";
 import { Config } from "../config";
 import { Logger } from "../common/logger";
-import { Services } from "../services";
+import { Services } from "../composition";
 import { ingestRoutes } from "./ingest.routes";
 import { contextRoutes } from "./context.routes";
 import { eventsRoutes } from "./events.routes";

@@ -11,8 +11,8 @@ import { Config } from "../config";
 import { Logger } from "../common/logger";
 import { hasScope } from "../common/auth";
 import { Scope } from "../common/types";
-import { buildContext, Context } from "../common/context";
-import { Services } from "../services";
+import { buildContext, Context } from "../context";
+import { Services } from "../composition";
 import { createErrorFormatter } from "../plugins/error-masking";
 import { metricsPlugin } from "../plugins/metrics.plugin";
 import { queryLimitsPlugin, queryLimitsRule } from "../plugins/query-limits.plugin";
@@ -29,7 +29,7 @@ import { costBudget, createLimiters, Limiters, requestRateLimit } from "./rate-l
 import { auditHttpWrites, auditRoutes } from "./audit.routes";
 import { requestId, requireToken } from "./auth.middleware";
 import { healthRoutes } from "./health.routes";
-import { httpDuration, httpRequests, responseCache } from "./metrics";
+import { httpDuration, httpRequests, responseCache } from "../common/metrics";
 import { extraRoutes } from "./routes";
 
 export interface HttpServer {

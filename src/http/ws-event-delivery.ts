@@ -4,10 +4,10 @@ import {
 } from "graphql";
 import WebSocket from "ws";
 import { AuthInfo } from "../common/auth";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { EventSink, EventSubscription, Rendered } from "../events/event-subscription";
 import type { LogEvent } from "../events";
-import { eventRenderings } from "./metrics";
+import { eventRenderings } from "../common/metrics";
 
 /** Bytes buffered on a socket above which a subscriber waits for it to drain (its queue grows meanwhile, up to its limit). */
 const HIGH_WATER = 256 * 1024;

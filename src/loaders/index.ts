@@ -2,9 +2,9 @@ import DataLoader from "dataloader";
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { Extra, manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../services/finding-rank";
-import type { PriorityService } from "../services/priority.service";
-import { scopeSeenAt } from "../services/finding-seen";
+import { RANK_EXTRAS, withRank } from "../findings/finding-rank";
+import type { PriorityService } from "../priority/priority.service";
+import { scopeSeenAt } from "../findings/finding-seen";
 import {
   ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, FindingRank, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,
@@ -87,7 +87,7 @@ export function createLoaders(ds: DataSource, access: AccessScope, services: { p
       const ctx = await services.priority.context(ds.manager, [...ids], []);
       return ids.map((id) => ctx.resources.get(id) ?? []);
     }),
-    intelByCve: new DataLoader<string, import("../services/priority.service").IntelRow | null>(async (cves) => {
+    intelByCve: new DataLoader<string, import("../priority/priority.service").IntelRow | null>(async (cves) => {
       const ctx = await services.priority.context(ds.manager, [], [...cves]);
       return cves.map((c) => ctx.intel.get(c) ?? null);
     }),

@@ -1,5 +1,5 @@
 import { ApolloServerPlugin } from "@apollo/server";
-import { graphqlOperations } from "../http/metrics";
+import { graphqlOperations } from "../common/metrics";
 
 /** Counts GraphQL operations by type and outcome. */
 export function metricsPlugin<T extends object>(): ApolloServerPlugin<T> {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { Severity } from "../common/types";
 import { DEFAULT_PRIORITY_POLICY as P } from "./priority.policy";
 import { DefaultPriorityStrategy, PriorityInput, priorityLevel } from "./priority.strategy";
-import { forAll } from "./priority.fixtures";
+import { forAll } from "../../test/fixtures/priority.fixtures";
 
 const strategy = new DefaultPriorityStrategy();
 const score = (i: PriorityInput): number => strategy.compute(i, P).score;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Criticality, FindingCategory, FindingState, PriorityLevel, Severity } from "../common/types";
 import { DEFAULT_PRIORITY_POLICY as P, maxAttainableScore } from "./priority.policy";
 import { DefaultPriorityStrategy, PriorityInput, priorityLevel } from "./priority.strategy";
-import { NOW, maxEverything } from "./priority.fixtures";
+import { NOW, maxEverything } from "../../test/fixtures/priority.fixtures";
 
 const strategy = new DefaultPriorityStrategy();
 const score = (i: PriorityInput): number => strategy.compute(i, P).score;

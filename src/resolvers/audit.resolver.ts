@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, ID, InputType, Query, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { Scope } from "../common/types";
 import { requireUnrestricted } from "../common/auth";
 import { expectId } from "../common/ids";

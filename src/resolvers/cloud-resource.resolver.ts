@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, InputType, Query, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { CloudProvider, Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
 import { CloudResource } from "../entities";

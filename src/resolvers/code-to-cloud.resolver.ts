@@ -1,13 +1,13 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
 import { GraphQLJSON } from "graphql-scalars";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { ForbiddenError, UserInputError } from "../common/errors";
 import { Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
-import { CloudInputError, parseCloudResource } from "../connectors/cloud/resource.parse";
+import { CloudInputError, parseCloudResource } from "../formats/cloud-inventory/resource.parse";
 import { BuildArtifact, CloudResource, Environment, EnvironmentMappingRule, Finding, Pipeline, Repository } from "../entities";
-import { ExposurePathRow } from "../services/exposure.service";
-import { PolicyInputError } from "../services/priority.service";
+import { ExposurePathRow } from "../cloud/exposure.service";
+import { PolicyInputError } from "../priority/priority.service";
 import { CloudCodeArgs } from "./types/cloud.args";
 import {
   BuildArtifactInput, CloudUploadSummaryType, EnvironmentMappingRuleInput, ExposurePathConnection, ExposurePathFilter,

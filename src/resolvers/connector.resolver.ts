@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { requireUnrestricted } from "../common/auth";
 import { Scope } from "../common/types";
 import { expectId } from "../common/ids";

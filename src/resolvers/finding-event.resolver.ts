@@ -1,6 +1,6 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Arg, Authorized, Ctx, Field, FieldResolver, ObjectType, Resolver, Root, Subscription } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { FindingEventType, Scope } from "../common/types";
 import { Finding } from "../entities";
 import type { LogEvent } from "../events";

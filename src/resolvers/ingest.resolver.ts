@@ -1,10 +1,10 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { LimitExceededError, UserInputError } from "../common/errors";
 import { Scope } from "../common/types";
-import { IngestInputError } from "../connectors/sarif";
-import { IngestFormat, IngestSummary as Summary } from "../services/ingest.service";
+import { IngestInputError } from "../formats/sarif/index";
+import { IngestFormat, IngestSummary as Summary } from "../ingest/ingest.service";
 
 @InputType("IngestSarifInput")
 export class IngestSarifInput {

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { fromGlobalId } from "../common/ids";
 import { Scope } from "../common/types";
 import { LimitExceededError } from "../common/errors";

@@ -1,5 +1,5 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { Scope } from "../common/types";
 import { DevOpsOrganization, Project } from "../entities";
 import { PageArgsType } from "./types/common.args";

@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, InputType, Query, Resolver, Root } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
 import { Deployment, DevOpsOrganization, Environment, Pipeline, Repository } from "../entities";

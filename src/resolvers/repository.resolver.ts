@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, Field, FieldResolver, InputType, Int, Query, Resolver, Root } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
 import { CloudResource, DevOpsOrganization, Environment, Finding, Pipeline, Project, Repository } from "../entities";

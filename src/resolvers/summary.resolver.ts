@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { FindingCategory, FindingState, PriorityLevel, Scope, Severity } from "../common/types";
 import { expectId } from "../common/ids";
 import { NotFoundError } from "../common/errors";

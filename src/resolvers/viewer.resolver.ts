@@ -1,5 +1,5 @@
 import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from "type-graphql";
-import { Context } from "../common/context";
+import { Context } from "../context";
 import { Scope } from "../common/types";
 import { DevOpsOrganization } from "../entities";
 

@@ -1,6 +1,6 @@
 import { DataSource } from "typeorm";
 import { Config } from "../config";
-import { Services } from "../services";
+import { Services } from "../composition";
 import { ScheduledJob } from "./scheduler";
 
 /**

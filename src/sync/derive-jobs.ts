@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { Services } from "../services";
+import { Services } from "../composition";
 import { ScheduledJob } from "./scheduler";
 
 /** The derive stage's time-driven jobs. */

@@ -17,9 +17,9 @@
 import fs from "node:fs";
 import { Session } from "node:inspector/promises";
 import { startTestApp, TestApp } from "../helpers/app";
-import { appendEvents, eventCommits, EventRow } from "../../src/services/event-log";
+import { appendEvents, eventCommits, EventRow } from "../../src/events/outbox";
 import { FindingEventType } from "../../src/common/types";
-import { fixtureBytes } from "../../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "../fixtures/real-fixtures";
 import { postIngest } from "../helpers/ingest";
 import { cursorOf, maxSeq } from "../helpers/events";
 import { BENCH_FILTERS, BENCH_QUERY, now, pct, SubscriberPool } from "./subscribers";

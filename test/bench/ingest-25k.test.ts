@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import { startTestApp, TestApp } from "../helpers/app";
 import { postIngest } from "../helpers/ingest";
-import { fixtureBytes } from "../../src/connectors/sarif/fixtures";
+import { fixtureBytes } from "../fixtures/real-fixtures";
 
 function synthetic(n: number): object {
   const rules = Array.from({ length: 50 }, (_, i) => ({ id: `rule-${i}`, shortDescription: { text: `Rule ${i}` }, properties: { "security-severity": String((i % 10) + 0.5), tags: ["security"] } }));

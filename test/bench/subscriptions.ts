@@ -12,7 +12,7 @@
  * events are deleted afterwards (they describe no change).
  */
 import pg from "pg";
-import { EVENT_CHANNEL, EVENT_COMMIT_LOCK } from "../../src/services/event-log";
+import { EVENT_CHANNEL, EVENT_COMMIT_LOCK } from "../../src/events/outbox";
 import { BENCH_FILTERS, BENCH_QUERY, now, pct, SubscriberPool } from "./subscribers";
 
 export interface SubscriptionScenarioOptions {

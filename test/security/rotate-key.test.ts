@@ -7,7 +7,7 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { startTestApp } from "../helpers/app";
 import { SecretBox, parseKey } from "../../src/common/crypto";
-import { rotateSecrets } from "../../src/services/key-rotation";
+import { rotateSecrets } from "../../src/access/key-rotation";
 import { Connector } from "../../src/entities";
 import { ConnectorProvider } from "../../src/common/types";
 import { loadConfig } from "../../src/config";

@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../common/logger";
-import type { FindingStore } from "../../services/finding-store";
+import type { FindingStore } from "../../findings/finding-store";
 import type { GitHubClient } from "./client";
 import { describe, stopsRun } from "./errors";
 import type { AlertCursor } from "./rest-alerts";

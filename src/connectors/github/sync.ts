@@ -1,6 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../common/logger";
-import type { FindingStore } from "../../services/finding-store";
+import type { FindingStore } from "../../findings/finding-store";
 import { GitHubClient, GitHubClientOptions } from "./client";
 import { authFor, GitHubCredentials } from "./auth";
 import { describe, stopsRun } from "./errors";

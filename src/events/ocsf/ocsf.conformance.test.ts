@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { FindingCategory, FindingEventType } from "../../common/types";
 import { toOcsf } from "./ocsf.mapper";
 import { OCSF_OBJECT_REQUIRED, OCSF_REQUIRED, OcsfClass, checkOcsfEvent } from "./ocsf.schema";
-import { event, fullFinding, sparseFinding, stateAfter } from "./ocsf.fixtures";
+import { event, fullFinding, sparseFinding, stateAfter } from "../../../test/fixtures/ocsf.fixtures";
 
 const variants = {
   full: fullFinding,

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { FindingCategory, FindingEventType, FindingState, Severity } from "../../common/types";
 import { ocsfActivityFor, ocsfClassFor, ocsfStatusFor, toOcsf } from "./ocsf.mapper";
 import { cvssVersion, normalizeCwe } from "./ocsf.vulnerability";
-import { event, fullFinding, sparseFinding } from "./ocsf.fixtures";
+import { event, fullFinding, sparseFinding } from "../../../test/fixtures/ocsf.fixtures";
 
 const E = FindingEventType;
 const any = (v: unknown): any => v;

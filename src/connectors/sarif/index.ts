@@ -1,4 +1,0 @@
-export * from "./types";
-export { parseJsonSafely } from "./json";
-export { parseSarif } from "./sarif.parse";
-export { parseCycloneDx } from "./cyclonedx.parse";
