@@ -9,9 +9,9 @@ import fs from "node:fs";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/common/logger";
 import { UNRESTRICTED } from "../src/common/auth";
-import { openDatabase } from "../src/db/database";
+import { openAppDatabase } from "../src/composition";
 import { createServices } from "../src/composition";
-import { ingestErrorResponse, IngestFormat } from "../src/ingest/ingest.service";
+import { ingestErrorResponse, IngestFormat } from "../src/ingest";
 
 const USAGE = "usage: npm run cli -- ingest-sarif|ingest-cyclonedx FILE --repository NAME [--commit SHA] [--ref REF] [--category CAT] [--url URL --token TOKEN]";
 
@@ -50,7 +50,7 @@ async function main(): Promise<number> {
     return res.ok ? 0 : 1;
   }
   const logger = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
-  const db = await openDatabase(config);
+  const db = await openAppDatabase(config);
   try {
     const services = createServices(db.dataSource, config, logger);
     const summary = await services.ingest.ingest(UNRESTRICTED, {

@@ -7,14 +7,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/db/database";
+import { openAppDatabase } from "../src/composition";
 
 async function main(): Promise<void> {
   const name = process.argv[2];
   if (!name || !/^[A-Za-z][A-Za-z0-9]*$/.test(name)) throw new Error("usage: npm run migration:generate -- MigrationName");
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "pg-migrate-"));
   const config = { ...loadConfig(), databaseUrl: undefined, dataDir };
-  const db = await openDatabase(config);
+  const db = await openAppDatabase(config);
   try {
     const sql = await db.dataSource.driver.createSchemaBuilder().log();
     if (sql.upQueries.length === 0) {

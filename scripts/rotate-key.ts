@@ -10,9 +10,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/db/database";
+import { openAppDatabase } from "../src/composition";
 import { parseKey, SecretBox } from "../src/common/crypto";
-import { rotateSecrets } from "../src/access/key-rotation";
+import { rotateSecrets } from "../src/access";
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const newKey = parseKey(newText);
   if (oldKey.equals(newKey)) throw new Error("--old and --new are the same key");
   const config = loadConfig();
-  const db = await openDatabase(config, { migrate: false });
+  const db = await openAppDatabase(config, { migrate: false });
   try {
     const results = await rotateSecrets(db.dataSource, new SecretBox(newKey, [oldKey]));
     for (const r of results) console.log(`${r.table}.${r.column}: ${r.rotated} re-encrypted, ${r.current} already under the new key`);

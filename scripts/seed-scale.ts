@@ -7,7 +7,7 @@
  * first empties the inventory and finding tables.
  */
 import { loadConfig } from "../src/config";
-import { openDatabase } from "../src/db/database";
+import { openAppDatabase } from "../src/composition";
 import { createServices } from "../src/composition";
 import { createLogger } from "../src/common/logger";
 import { seedScale } from "./demo/scale";
@@ -34,7 +34,7 @@ async function main() {
   const config = loadConfig();
   if (a["database-url"]) config.databaseUrl = a["database-url"];
   const logger = createLogger("warn");
-  const db = await openDatabase(config);
+  const db = await openAppDatabase(config);
   try {
     const ds = db.dataSource;
     const [{ n }] = await ds.query("SELECT (SELECT count(*) FROM devops_organization) + (SELECT count(*) FROM finding) AS n");

@@ -2,13 +2,13 @@ import "reflect-metadata";
 import { AddressInfo } from "node:net";
 import { Config } from "./config";
 import { createLogger, Logger } from "./common/logger";
-import { Database, openDatabase } from "./db/database";
+import { Database } from "./db/database";
+import { openAppDatabase } from "./composition";
 import { getSchema } from "./graphql/schema";
 import { createHttpServer, HttpServer } from "./http/server";
 import { createServices, Services } from "./composition";
-import { Scheduler } from "./sync/scheduler";
-import { deriveJobs } from "./sync/derive-jobs";
-import { intelJobs, linkJobs } from "./sync/context-jobs";
+import { Scheduler } from "./sync";
+import { deriveJobs, intelJobs, linkJobs } from "./jobs";
 import { eventJobs } from "./events";
 
 export interface App {
@@ -30,7 +30,7 @@ export interface App {
  */
 export async function startApp(config: Config, options: { schema?: string; logger?: Logger; eventPollMs?: number } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const db = await openDatabase(config, { schema: options.schema });
+  const db = await openAppDatabase(config, { schema: options.schema });
   const services = createServices(db.dataSource, config, logger);
   let http: HttpServer | undefined;
   try {

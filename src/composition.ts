@@ -1,21 +1,31 @@
+import { Database, openDatabase } from "./db/database";
+import { EventLogSubscriber } from "./events/outbox";
 import { DataSource } from "typeorm";
 import { Config } from "./config/index";
 import { Logger } from "./common/logger";
-import { FindingQueryService } from "./findings/finding-query.service";
-import { InventoryService } from "./inventory/inventory.service";
-import { SummaryService } from "./findings/summary.service";
-import { TokenService } from "./access/token.service";
-import { AuditService } from "./access/audit.service";
+import { FindingQueryService } from "./findings";
+import { InventoryService } from "./inventory";
+import { SummaryService } from "./findings";
+import { TokenService } from "./access";
+import { AuditService } from "./access";
 import { loadSecretKey, SecretBox } from "./common/crypto";
-import { PriorityService } from "./priority/priority.service";
-import { FindingStore } from "./findings/finding-store";
-import { IngestService } from "./ingest/ingest.service";
-import { ConnectorService } from "./sync/connector.service";
-import { SyncService } from "./sync/sync.service";
-import { CloudService } from "./cloud/cloud.service";
-import { IntelService } from "./intel/intel.service";
-import { ExposureService } from "./cloud/exposure.service";
-import { EventHub } from "./events/event-hub";
+import { PriorityService } from "./priority";
+import { FindingStore } from "./findings";
+import { IngestService } from "./ingest";
+import { ConnectorService } from "./sync";
+import { SyncService } from "./sync";
+import { CloudService } from "./cloud";
+import { IntelService } from "./intel";
+import { ExposureService } from "./cloud";
+import { EventHub } from "./events";
+
+/**
+ * The database as the application uses it: with the event log's commit hook,
+ * which writes each transaction's finding events at its commit.
+ */
+export function openAppDatabase(config: Config, options: { schema?: string; migrate?: boolean } = {}): Promise<Database> {
+  return openDatabase(config, { ...options, subscribers: [EventLogSubscriber] });
+}
 
 /** The services, built once at startup; resolvers and HTTP handlers only call these. */
 export function createServices(ds: DataSource, config: Config, logger: Logger) {

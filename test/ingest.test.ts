@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { startTestApp, TestApp } from "./helpers/app";
 import { count, postIngest, repoId, shiftLines, states } from "./helpers/ingest";
 import { fixtureBytes, loadMutable, realFixturesDir } from "./fixtures/real-fixtures";
-import { parseCycloneDx, parseJsonSafely, parseSarif } from "../src/formats/sarif/index";
+import { parseCycloneDx, parseJsonSafely, parseSarif } from "../src/formats";
 
 const FIXTURES = fs.readdirSync(realFixturesDir()).filter((f) => f.endsWith(".sarif") || f.startsWith("cyclonedx-"));
 

@@ -9,7 +9,7 @@ import { startTestApp, TestApp } from "./helpers/app";
 import { count } from "./helpers/ingest";
 import { findingsOf, priorityEvents, sarif, scoreOf, uploadSarif } from "./helpers/cloud";
 import { realFixturesDir } from "./fixtures/real-fixtures";
-import { intelJobs } from "../src/sync/context-jobs";
+import { intelJobs } from "../src/jobs";
 
 const KEV = fs.readFileSync(path.join(realFixturesDir(), "cisa-kev-sample.json"));
 const EPSS = fs.readFileSync(path.join(realFixturesDir(), "epss-sample.csv"));

@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import { DataSource } from "typeorm";
 import { FindingCategory, FindingState, Severity, SEVERITY_RANK } from "../../src/common/types";
 import { ResourceContext, slaDueAt } from "../../src/priority/index";
-import { FindingStore } from "../../src/findings/finding-store";
-import { IntelRow, PriorityContext, PriorityService } from "../../src/priority/priority.service";
+import { FindingStore } from "../../src/findings";
+import { IntelRow, PriorityContext, PriorityService } from "../../src/priority";
 import { INTEL, RULES } from "./catalog";
 import { rng } from "./random";
 

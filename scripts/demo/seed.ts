@@ -2,8 +2,8 @@ import crypto from "node:crypto";
 import { DataSource } from "typeorm";
 import { CloudProvider, Criticality, FindingCategory, Provider } from "../../src/common/types";
 import { BuildArtifact, CloudResource, Deployment, DevOpsOrganization, Environment, EnvironmentResource, Pipeline, Project, Repository } from "../../src/entities/index";
-import { relinkResources } from "../../src/cloud/resource-links";
-import { FindingStore, FindingInput } from "../../src/findings/finding-store";
+import { relinkResources } from "../../src/cloud";
+import { FindingStore, FindingInput } from "../../src/findings";
 import { RULES, INTEL } from "./catalog";
 import { rng, Rng } from "./random";
 

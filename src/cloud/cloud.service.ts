@@ -2,12 +2,12 @@ import { DataSource, EntityManager } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { ForbiddenError, NotFoundError, UserInputError } from "../common/errors";
 import { expectId } from "../common/ids";
-import { CloudResourceRecord } from "../formats/cloud-inventory/resource.parse";
+import { CloudResourceRecord } from "../formats";
 import { BuildArtifact, EnvironmentMappingRule } from "../entities/index";
-import { PriorityService } from "../priority/priority.service";
+import { PriorityService } from "../priority";
 import { relinkResources, repositoriesReaching } from "./resource-links";
-import { ensureRepository, resolveRepository } from "../ingest/repository-resolver";
-import { IngestInputError } from "../formats/sarif/index";
+import { ensureRepository, resolveRepository } from "../ingest";
+import { IngestInputError } from "../formats";
 
 export interface CloudUploadSummary {
   received: number;

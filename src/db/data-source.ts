@@ -3,7 +3,6 @@ import path from "node:path";
 import { DataSource } from "typeorm";
 import { ENTITIES } from "../entities";
 import { SnakeNamingStrategy } from "./naming";
-import { EventLogSubscriber } from "../events/outbox";
 
 export interface DataSourceOptions {
   url: string;
@@ -12,7 +11,11 @@ export interface DataSourceOptions {
   /** A schema other than public (tests use one per run on a shared server). */
   schema?: string;
   logging?: boolean;
+  /** Entity subscribers, given by the composition root (the event log's commit hook lives with the events, above this layer). */
+  subscribers?: DataSourceSubscribers;
 }
+
+export type DataSourceSubscribers = NonNullable<ConstructorParameters<typeof DataSource>[0]["subscribers"]>;
 
 /** Compiled migrations live in dist/migrations; this file is dist/src/db/data-source.js. */
 export const MIGRATIONS_GLOB = path.resolve(__dirname, "../../migrations/*.js");
@@ -24,8 +27,7 @@ export function createDataSource(options: DataSourceOptions): DataSource {
     schema: options.schema,
     entities: ENTITIES,
     migrations: [MIGRATIONS_GLOB],
-    // Writes each transaction's finding events at its commit (services/event-log.ts).
-    subscribers: [EventLogSubscriber],
+    subscribers: options.subscribers ?? [],
     migrationsTableName: "typeorm_migrations",
     migrationsTransactionMode: "each",
     namingStrategy: new SnakeNamingStrategy(),

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { DataSource } from "typeorm";
 import { Config } from "../config";
-import { createDataSource } from "./data-source";
+import { createDataSource, DataSourceSubscribers } from "./data-source";
 import { startEmbeddedDatabase, EmbeddedDatabase } from "./embedded";
 
 export interface Database {
@@ -17,7 +17,7 @@ export interface Database {
  * Opens the configured database (a server when DATABASE_URL is set, else the
  * embedded PGlite under DATA_DIR) and brings its schema up to date.
  */
-export async function openDatabase(config: Config, options: { schema?: string; migrate?: boolean } = {}): Promise<Database> {
+export async function openDatabase(config: Config, options: { schema?: string; migrate?: boolean; subscribers?: DataSourceSubscribers } = {}): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
@@ -25,7 +25,7 @@ export async function openDatabase(config: Config, options: { schema?: string; m
     embedded = await startEmbeddedDatabase(config.dataDir);
     url = embedded.url;
   }
-  const dataSource = createDataSource({ url, embedded: !!embedded, schema: options.schema, logging: process.env.SQL_LOG === "1" });
+  const dataSource = createDataSource({ url, embedded: !!embedded, schema: options.schema, logging: process.env.SQL_LOG === "1", subscribers: options.subscribers });
   try {
     if (options.schema) await ensureSchema(url, options.schema);
     await dataSource.initialize();

@@ -4,7 +4,7 @@ import { UserInputError } from "../common/errors";
 import { Logger } from "../common/logger";
 import type { FindingFilter } from "../resolvers/types/finding.inputs";
 import { eventCommits } from "./outbox";
-import type { PriorityService } from "../priority/priority.service";
+import type { PriorityService } from "../priority";
 import { decodeEventCursor } from "./cursor";
 import { compileEventFilter } from "./event-filter";
 import { EventBatch, EventSource, LogEvent } from "./event-source";

@@ -1,10 +1,10 @@
 import { DataSource } from "typeorm";
 import { FindingEventType, FindingState } from "../common/types";
-import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../findings/finding-seen";
+import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../findings";
 import { Finding } from "../entities";
 import { manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../findings/finding-rank";
-import type { PriorityService } from "../priority/priority.service";
+import { RANK_EXTRAS, withRank } from "../findings";
+import type { PriorityService } from "../priority";
 import { encodeEventCursor } from "./cursor";
 import { OcsfFinding, toOcsf } from "./ocsf";
 

@@ -1,5 +1,5 @@
 import { DataSource } from "typeorm";
-import { ScheduledJob } from "../sync/scheduler";
+import type { ScheduledJob } from "../common/jobs";
 
 /**
  * Deletes finding events older than the retention window. It deletes a PREFIX

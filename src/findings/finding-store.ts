@@ -2,13 +2,13 @@ import { isDeepStrictEqual } from "node:util";
 import { EntityManager } from "typeorm";
 import { FindingEventType, FindingState, SEVERITY_RANK } from "../common/types";
 import { slaDueAt } from "../priority/index";
-import { appendEvents, EventRow } from "../events/outbox";
+import { appendEvents, type EventRow } from "../events/outbox";
 import { FindingInserter, FindingWrite, fixFindings, rehashFindings, rescoreFindings, touchFindings, updateFindings } from "./finding-store.sql";
 import { Known, knownFindings, Stored, storedFindings } from "./finding-store.read";
 import { contentHash, MATERIAL } from "./finding-hash";
 import { markScopeSeen, scopeSeenAt, scopeKey } from "./finding-seen";
 import { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";
-import { PriorityRow, PriorityService } from "../priority/priority.service";
+import { PriorityRow, PriorityService } from "../priority";
 import { numberArray, storable, textArray } from "../db/pg-array";
 
 export type { FindingInput, LoadResult, LoadScope, RuleInput } from "./finding-store.types";

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { NextFunction, Request, Response } from "express";
 import { AuthInfo } from "../common/auth";
-import { TokenService } from "../access/token.service";
+import { TokenService } from "../access";
 import { RateLimiter } from "../common/rate-limiter";
 import { tooMany } from "./rate-limit";
 

@@ -4,10 +4,10 @@ import { ForbiddenError } from "../common/errors";
 import { Logger } from "../common/logger";
 import { Scope } from "../common/types";
 import { Config } from "../config";
-import { CloudInputError, parseCloudNdjson } from "../formats/cloud-inventory/resource.parse";
-import { IntelInputError } from "../formats/intel/intel.parse";
+import { CloudInputError, parseCloudNdjson } from "../formats";
+import { IntelInputError } from "../formats";
 import { Services } from "../composition";
-import { ingestErrorResponse } from "../ingest/ingest.service";
+import { ingestErrorResponse } from "../ingest";
 import { checkContentType, readIngestBody } from "./ingest.body";
 
 const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json", "text/plain"];

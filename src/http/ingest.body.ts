@@ -1,6 +1,6 @@
 import { Request } from "express";
 import zlib from "node:zlib";
-import { IngestInputError } from "../formats/sarif/index";
+import { IngestInputError } from "../formats";
 
 /** Media types accepted per upload format. */
 export const SARIF_TYPES = ["application/json", "application/sarif+json"];

@@ -4,7 +4,7 @@ import { Logger } from "../common/logger";
 import { Scope } from "../common/types";
 import { Config } from "../config";
 import { Services } from "../composition";
-import { IngestFormat, ingestErrorResponse } from "../ingest/ingest.service";
+import { IngestFormat, ingestErrorResponse } from "../ingest";
 import { checkContentType, CYCLONEDX_TYPES, readIngestBody, SARIF_TYPES } from "./ingest.body";
 
 function query(req: Request, name: string): string | undefined {

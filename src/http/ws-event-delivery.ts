@@ -5,7 +5,7 @@ import {
 import WebSocket from "ws";
 import { AuthInfo } from "../common/auth";
 import { Context } from "../context";
-import { EventSink, EventSubscription, Rendered } from "../events/event-subscription";
+import { EventSink, EventSubscription, Rendered } from "../events";
 import type { LogEvent } from "../events";
 import { eventRenderings } from "../common/metrics";
 

@@ -1,5 +1,5 @@
-import { NormalizedFinding, RuleRecord } from "../formats/sarif/index";
-import { FindingInput, LoadResult, RuleInput } from "../findings/finding-store.types";
+import { NormalizedFinding, RuleRecord } from "../formats";
+import { FindingInput, LoadResult, RuleInput } from "../findings";
 
 /** Parser output → the finding store's input: fields match by name; the rest goes to details. */
 export function toFindingInput(f: NormalizedFinding): FindingInput {

@@ -5,10 +5,10 @@ import { AppError } from "../common/errors";
 import { toGlobalId } from "../common/ids";
 import { Logger } from "../common/logger";
 import { FindingCategory } from "../common/types";
-import { IngestInputError, ParsedLog, ParsedRun, parseCycloneDx, parseJsonSafely, parseSarif } from "../formats/sarif/index";
+import { IngestInputError, ParsedLog, ParsedRun, parseCycloneDx, parseJsonSafely, parseSarif } from "../formats";
 import { ImportRun, Repository } from "../entities/index";
 import { ingestedResults } from "../common/metrics";
-import { FindingStore, LoadResult } from "../findings/finding-store";
+import { FindingStore, LoadResult } from "../findings";
 import { addResults, emptyResult, toFindingInput, toRuleInput } from "./ingest.mapper";
 import { ensureRepository, isDefaultRef, resolveRepository } from "./repository-resolver";
 

@@ -2,7 +2,7 @@ import { DataSource, EntityManager } from "typeorm";
 import { AccessScope, canSee } from "../common/auth";
 import { ForbiddenError, NotFoundError } from "../common/errors";
 import { tryId } from "../common/ids";
-import { IngestInputError } from "../formats/sarif/index";
+import { IngestInputError } from "../formats";
 import { DevOpsOrganization, Repository } from "../entities/index";
 import { Provider } from "../entities/enums";
 

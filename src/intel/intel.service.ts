@@ -1,8 +1,8 @@
 import zlib from "node:zlib";
 import { DataSource } from "typeorm";
 import { Logger } from "../common/logger";
-import { IntelInputError, parseEpss, parseKev } from "../formats/intel/intel.parse";
-import { PriorityService } from "../priority/priority.service";
+import { IntelInputError, parseEpss, parseKev } from "../formats";
+import { PriorityService } from "../priority";
 
 export interface KevSummary { kev: number; updated: number; findingsRescored: number }
 export interface EpssSummary { epss: number; updated: number; findingsRescored: number }

@@ -2,9 +2,9 @@ import DataLoader from "dataloader";
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { Extra, manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../findings/finding-rank";
-import type { PriorityService } from "../priority/priority.service";
-import { scopeSeenAt } from "../findings/finding-seen";
+import { RANK_EXTRAS, withRank } from "../findings";
+import type { PriorityService } from "../priority";
+import { scopeSeenAt } from "../findings";
 import {
   ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, FindingRank, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,

@@ -1,16 +1,16 @@
 import { EntityManager } from "typeorm";
-import { PriorityPolicy } from "./index";
-import { appendEvents, EventRow } from "../events/outbox";
+import type { PriorityPolicy } from "./priority.policy";
+import { appendEvents, type EventRow } from "../events/outbox";
 import { priorityChanged, RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
 import { withLocalSettings } from "../db/local-settings";
-import type { PriorityRow, PriorityService } from "./priority.service";
+import type { PriorityRow, RecomputeSource } from "./priority.types";
 
 /**
  * Rescoring through the strategy's compute(), for a strategy without a SQL
  * form: chunks of RECOMPUTE_CHUNK findings (one read, one UPDATE … FROM
  * unnest of finding_rank, one event batch each), so a million findings are never held at once.
  */
-export async function recomputeInJs(svc: PriorityService, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
+export async function recomputeInJs(svc: RecomputeSource, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
   const { conds, params } = scopeConditions(where);
   const total = { scanned: 0, changed: 0, levelChanged: 0 };
   const idRows: { id: string }[] = await em.query(`SELECT f.id FROM finding f ${conds.length ? `WHERE ${conds.join(" OR ")}` : ""} ORDER BY f.id`, params);
@@ -27,7 +27,7 @@ export async function recomputeInJs(svc: PriorityService, em: EntityManager, whe
   return total;
 }
 
-async function recomputeChunk(svc: PriorityService, em: EntityManager, findingIds: string[], policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
+async function recomputeChunk(svc: RecomputeSource, em: EntityManager, findingIds: string[], policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
   const rows: (PriorityRow & { id: string; organizationId: string; priorityScore: number; priorityLevel: string })[] = (await em.query(
     `SELECT f.id, f.organization_id, f.repository_id, f.category, f.severity, f.state, cvss_score, vulnerability_id, fixed_version, details,
             first_seen_at, due_at, r.priority_score, r.priority_level

@@ -1,9 +1,11 @@
 import { EntityManager } from "typeorm";
 import { FindingEventType } from "../common/types";
-import { PriorityPolicy, priorityLevelSql, PrioritySql } from "./index";
-import { appendEvents, EventRow } from "../events/outbox";
+import type { PriorityPolicy } from "./priority.policy";
+import { priorityLevelSql } from "./priority.sql";
+import type { PrioritySql } from "./priority.types";
+import { appendEvents, type EventRow } from "../events/outbox";
 import { withLocalSettings } from "../db/local-settings";
-import type { PriorityService } from "./priority.service";
+import type { RecomputeSource } from "./priority.types";
 
 export interface RecomputeScope {
   findingIds?: string[];
@@ -37,7 +39,7 @@ export function scopeConditions(where: RecomputeScope): { conds: string[]; param
  * changes for PRIORITY_CHANGED. No finding row
  * travels to JavaScript except those level changes.
  */
-export async function recomputeInSql(svc: PriorityService, sql: PrioritySql, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
+export async function recomputeInSql(svc: RecomputeSource, sql: PrioritySql, em: EntityManager, where: RecomputeScope, policy: PriorityPolicy, now: Date): Promise<RecomputeResult> {
   // Only the repositories the scope names need their resources; another scope may reach any linked one.
   const onlyRepos = !!where.repositoryIds?.length && !where.findingIds?.length && !where.cves?.length && !where.overdueAt && !where.all;
   const resources = await svc.resources(em, onlyRepos ? where.repositoryIds! : null);

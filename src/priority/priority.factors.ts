@@ -5,7 +5,7 @@
  */
 import { FindingCategory, FindingState } from "../common/types";
 import { PriorityPolicy } from "./priority.policy";
-import type { PriorityFactor, PriorityInput, ResourceContext } from "./priority.strategy";
+import type { PriorityFactor, PriorityInput, ResourceContext } from "./priority.types";
 import { daysOverdue, isOverdue, slaDueAt } from "./sla";
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));

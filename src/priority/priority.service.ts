@@ -1,35 +1,17 @@
 import { DataSource, EntityManager } from "typeorm";
-import { FindingCategory, FindingState, Severity } from "../common/types";
-import {
-  DEFAULT_PRIORITY_POLICY, DefaultPriorityStrategy, PriorityInput, PriorityPolicy, PriorityResult, PriorityStrategy,
-  ResourceContext, validatePriorityPolicy,
-} from "./index";
+import { FindingCategory } from "../common/types";
+import { DefaultPriorityStrategy } from "./priority.strategy";
+import { DEFAULT_PRIORITY_POLICY, PriorityPolicy } from "./priority.policy";
+import { validatePriorityPolicy } from "./priority-policy.validation";
+import type { PriorityInput, PriorityResult, PriorityStrategy, ResourceContext } from "./priority.types";
 import { PriorityPolicyRow } from "../entities/index";
 import { recomputeInSql, RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
+import type { IntelRow, PriorityContext, PriorityRow } from "./priority.types";
+export type { IntelRow, PriorityContext, PriorityRow } from "./priority.types";
 import { recomputeInJs } from "./priority-recompute-js";
 
-/** The columns priority reads from a finding. */
-export interface PriorityRow {
-  id?: string;
-  organizationId?: string;
-  repositoryId: string;
-  category: FindingCategory;
-  severity: Severity;
-  state: FindingState;
-  cvssScore: number | null;
-  vulnerabilityId: string | null;
-  fixedVersion: string | null;
-  details: Record<string, unknown>;
-  firstSeenAt: Date;
-  dueAt: Date | null;
-}
 
-export interface IntelRow { kev: { dateAdded: string; knownRansomwareCampaignUse: boolean } | null; epss: { score: number; percentile: number } | null }
 
-export interface PriorityContext {
-  resources: Map<string, ResourceContext[]>;
-  intel: Map<string, IntelRow>;
-}
 
 export function isProduction(environment: string | null | undefined): boolean {
   return !!environment && /^prod(uction)?$/i.test(environment.trim());

@@ -21,27 +21,10 @@
 import { deploymentPoints } from "./priority.factors";
 import { PriorityPolicy } from "./priority.policy";
 import type { PriorityLevel } from "../common/types";
-import type { ResourceContext } from "./priority.strategy";
+import type { PrioritySql } from "./priority.types";
+export type { PrioritySql, PrioritySqlRefs } from "./priority.types";
 
-/** Column references the expression is built over. */
-export interface PrioritySqlRefs {
-  /** Alias of the finding row. */
-  finding: string;
-  /** Alias of its vulnerability_intel row (null-extended when there is none). */
-  intel: string;
-  /** Expression: the points of the repository's resource context (an integer, 0 when not deployed). */
-  resourcePoints: string;
-  /** Expression: `now` in Unix milliseconds (bigint). */
-  nowMs: string;
-}
 
-/** The SQL form of a strategy: what PriorityService needs to rescore in the database. */
-export interface PrioritySql {
-  /** Points the repository's resources add to each of its findings. */
-  resourcePoints(resources: ResourceContext[], policy: PriorityPolicy): number;
-  /** The score (integer SQL expression). */
-  score(policy: PriorityPolicy, refs: PrioritySqlRefs): string;
-}
 
 /** A policy number as a SQL literal (validated policies hold finite numbers only). */
 function num(n: number): string {

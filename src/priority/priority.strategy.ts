@@ -7,70 +7,19 @@
  * (architecture rule 6): another strategy can be configured without touching
  * callers.
  */
-import {
-  Criticality, FindingCategory, FindingState, PriorityLevel, Severity,
-} from "../common/types";
+import { FindingState, PriorityLevel } from "../common/types";
 import { PriorityPolicy } from "./priority.policy";
 import {
   ageFactors, baseFactors, deploymentFactors, exploitationFactors, remediationFactors, secretFactors,
 } from "./priority.factors";
-import { defaultPrioritySql, PrioritySql } from "./priority.sql";
+import { defaultPrioritySql } from "./priority.sql";
+import type { PriorityInput, PriorityResult, PriorityStrategy } from "./priority.types";
+export type { PriorityFactor, PriorityInput, PriorityResult, PriorityStrategy, ResourceContext } from "./priority.types";
 
-export interface ResourceContext {
-  id: string;
-  name: string;
-  internetExposed: boolean;
-  sensitiveData: boolean;
-  production: boolean;
-  criticality: Criticality | null;
-  /** How the finding reaches the resource: "deployment", "iac-tag", "image-digest". */
-  via: string;
-}
 
-export interface PriorityInput {
-  category: FindingCategory;
-  severity: Severity;
-  state: FindingState;
-  /** 0-10 (CVSS base score or SARIF security-severity). */
-  cvssScore: number | null;
-  vulnerabilityId: string | null;
-  kev: { dateAdded: string; knownRansomwareCampaignUse: boolean } | null;
-  epss: { score: number; percentile: number } | null;
-  /** SECRET findings only. */
-  secretValidity: "active" | "inactive" | "unknown" | null;
-  fixAvailable: boolean | null;
-  dependencyScope: "runtime" | "development" | null;
-  /** Cloud resources the finding's code is deployed to (may be empty). */
-  resources: ResourceContext[];
-  firstSeenAt: Date;
-  dueAt: Date | null;
-  now: Date;
-}
 
-export interface PriorityFactor {
-  key: string;
-  label: string;
-  /** Whole points; the contributions of all factors sum exactly to the score. */
-  contribution: number;
-  detail: string | null;
-}
 
-export interface PriorityResult {
-  /** Integer 0..100. */
-  score: number;
-  level: PriorityLevel;
-  factors: PriorityFactor[];
-}
 
-export interface PriorityStrategy {
-  compute(input: PriorityInput, policy: PriorityPolicy): PriorityResult;
-  /**
-   * The same score as SQL, when the strategy has one: stored scores are then
-   * recomputed inside the database (one UPDATE) instead of row by row here.
-   * It must equal compute() for every input; without it, recomputation runs compute().
-   */
-  readonly sql?: PrioritySql;
-}
 
 /** The level for a score under the policy's cut-offs. */
 export function priorityLevel(score: number, policy: PriorityPolicy): PriorityLevel {

@@ -4,10 +4,10 @@ import { Context } from "../context";
 import { ForbiddenError, UserInputError } from "../common/errors";
 import { Scope } from "../common/types";
 import { ConnectionResult } from "../common/pagination";
-import { CloudInputError, parseCloudResource } from "../formats/cloud-inventory/resource.parse";
+import { CloudInputError, parseCloudResource } from "../formats";
 import { BuildArtifact, CloudResource, Environment, EnvironmentMappingRule, Finding, Pipeline, Repository } from "../entities";
-import { ExposurePathRow } from "../cloud/exposure.service";
-import { PolicyInputError } from "../priority/priority.service";
+import { ExposurePathRow } from "../cloud";
+import { PolicyInputError } from "../priority";
 import { CloudCodeArgs } from "./types/cloud.args";
 import {
   BuildArtifactInput, CloudUploadSummaryType, EnvironmentMappingRuleInput, ExposurePathConnection, ExposurePathFilter,

@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Context } from "../context";
 import { FindingState, Scope } from "../common/types";
-import { effectiveLastSeen, scopeKey } from "../findings/finding-seen";
+import { effectiveLastSeen, scopeKey } from "../findings";
 import { ConnectionResult } from "../common/pagination";
 import { DevOpsOrganization, Finding, Repository, Rule } from "../entities";
 import { PageArgsType } from "./types/common.args";

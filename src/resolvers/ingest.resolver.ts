@@ -3,8 +3,8 @@ import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, 
 import { Context } from "../context";
 import { LimitExceededError, UserInputError } from "../common/errors";
 import { Scope } from "../common/types";
-import { IngestInputError } from "../formats/sarif/index";
-import { IngestFormat, IngestSummary as Summary } from "../ingest/ingest.service";
+import { IngestInputError } from "../formats";
+import { IngestFormat, IngestSummary as Summary } from "../ingest";
 
 @InputType("IngestSarifInput")
 export class IngestSarifInput {

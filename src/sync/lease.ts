@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { returned } from "../connectors/github/load-inventory";
+import { returned } from "../connectors/core";
 
 /**
  * A connector's sync lease: a row-level claim (connector.lease_owner /

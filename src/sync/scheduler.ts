@@ -1,13 +1,8 @@
 import cron, { ScheduledTask } from "node-cron";
 import { Logger } from "../common/logger";
 
-/** A scheduled job, declared as data (architecture rule 7). */
-export interface ScheduledJob {
-  id: string;
-  /** Cron expression. */
-  schedule: string;
-  run(): Promise<unknown>;
-}
+import type { ScheduledJob } from "../common/jobs";
+export type { ScheduledJob } from "../common/jobs";
 
 /** Runs jobs on their schedules; a run still going when the next is due is skipped, not stacked. */
 export class Scheduler {

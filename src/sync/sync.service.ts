@@ -6,7 +6,7 @@ import type { SecretBox } from "../common/crypto";
 import { ConflictError, NotFoundError } from "../common/errors";
 import { ConnectorProvider, SyncStatus } from "../common/types";
 import { Connector, SyncRun } from "../entities";
-import type { FindingStore } from "../findings/finding-store";
+import type { FindingStore } from "../findings";
 import { syncDuration, syncRequests, syncRuns } from "../common/metrics";
 import { runGitHubSync } from "../connectors/github/sync";
 import type { GitHubClientOptions } from "../connectors/github/client";

@@ -7,11 +7,11 @@ import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { startTestApp } from "../helpers/app";
 import { SecretBox, parseKey } from "../../src/common/crypto";
-import { rotateSecrets } from "../../src/access/key-rotation";
+import { rotateSecrets } from "../../src/access";
 import { Connector } from "../../src/entities";
 import { ConnectorProvider } from "../../src/common/types";
 import { loadConfig } from "../../src/config";
-import { openDatabase } from "../../src/db/database";
+import { openAppDatabase } from "../../src/composition";
 
 const newKey = () => crypto.randomBytes(32).toString("base64");
 
@@ -57,7 +57,7 @@ test("npm run rotate-key -- --old --new: the command, on an embedded database, r
     const oldKey = newKey();
     fs.writeFileSync(path.join(dataDir, "secret-key"), oldKey + "\n", { mode: 0o600 });
     const config = { ...loadConfig({}, { dotenv: false }), dataDir };
-    const db = await openDatabase(config);
+    const db = await openAppDatabase(config);
     await db.dataSource.getRepository(Connector).save({ provider: ConnectorProvider.GITHUB, organization: "acme", url: "https://api.github.com", credentials: new SecretBox(parseKey(oldKey)).seal("ghp_secret") });
     await db.close();
     const next = newKey();
@@ -67,7 +67,7 @@ test("npm run rotate-key -- --old --new: the command, on an embedded database, r
     assert.match(r.stdout, /connector\.credentials: 1 re-encrypted/);
     assert.ok(!r.stdout.includes(next) && !r.stdout.includes(oldKey) && !r.stdout.includes("ghp_secret"), "keys and secrets are never printed");
     assert.equal(fs.readFileSync(path.join(dataDir, "secret-key"), "utf8").trim(), next);
-    const db2 = await openDatabase(config);
+    const db2 = await openAppDatabase(config);
     const [{ credentials }] = await db2.dataSource.query("SELECT credentials FROM connector");
     await db2.close();
     assert.equal(new SecretBox(parseKey(next)).open(credentials), "ghp_secret");

@@ -1,6 +1,6 @@
 import { FindingCategory, FindingState, Severity } from "../../common/types";
 import type { GitHubClient } from "./client";
-import { stopsRun } from "./errors";
+import { stopsRun } from "../core";
 import type { FindingInput, RuleRecord } from "./finding-types";
 
 export const DEPENDABOT_CATEGORY = "github:dependabot";

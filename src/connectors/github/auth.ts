@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import { GitHubHttpError } from "./errors";
+import { SourceHttpError } from "../core";
 
 /** What a connector stores, sealed with SecretBox; never returned, never logged. */
 export type GitHubCredentials =
@@ -77,7 +77,7 @@ export class AppInstallationAuth implements AuthProvider {
       return data.token;
     } catch (err) {
       const status = (err as { status?: number }).status ?? 0;
-      throw new GitHubHttpError(status, `GitHub App installation token exchange failed (installation ${this.creds.installationId})`);
+      throw new SourceHttpError(status, `GitHub App installation token exchange failed (installation ${this.creds.installationId})`);
     }
   }
 }

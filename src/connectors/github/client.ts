@@ -1,6 +1,6 @@
 import type { Logger } from "../../common/logger";
-import { GitHubHttpError, GitHubUnavailableError, RateLimitStop, SyncAborted } from "./errors";
-import { Attempt, decide, DEFAULT_RETRY_POLICY, header, inReserve, RetryPolicy } from "./retry-policy";
+import { SourceHttpError, SourceUnavailableError, RateLimitStop, SyncAborted } from "../core";
+import { Attempt, decide, DEFAULT_RETRY_POLICY, header, inReserve, RetryPolicy } from "../core";
 import type { AuthProvider } from "./auth";
 
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -187,10 +187,10 @@ export class GitHubClient {
         throw this.stopped;
       }
       if (attempt.status === undefined || attempt.status >= 500) {
-        throw new GitHubUnavailableError(`${resource}: ${attempt.timeout ? "timed out" : attempt.status ? `HTTP ${attempt.status}` : "connection failed"} after ${retries.transient} retries`);
+        throw new SourceUnavailableError(`${resource}: ${attempt.timeout ? "timed out" : attempt.status ? `HTTP ${attempt.status}` : "connection failed"} after ${retries.transient} retries`);
       }
       const status = attempt.status;
-      throw new GitHubHttpError(status, `${resource}: ${short((failure as Error)?.message)}`);
+      throw new SourceHttpError(status, `${resource}: ${short((failure as Error)?.message)}`);
     }
   }
 

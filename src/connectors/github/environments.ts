@@ -1,5 +1,6 @@
+import { EnvironmentProtectionRule, InventoryDeployment, InventoryEnvironment, isProductionName } from "../core";
 import type { GitHubClient } from "./client";
-import { stopsRun } from "./errors";
+import { stopsRun } from "../core";
 import type { DeploymentRaw, RepoDetailsRaw } from "./repo-details";
 
 /** Protection rules per environment, 100 environments a query (one connection each). */
@@ -11,7 +12,7 @@ query EnvironmentRules($ids: [ID!]!) {
   rateLimit { cost limit remaining resetAt }
 }`;
 
-export interface ProtectionRule { type: string; timeout: number | null; preventSelfReview: boolean | null }
+export type ProtectionRule = EnvironmentProtectionRule;
 
 /** get: protection rules by environment node id; an environment missing from the map could not be read. */
 export async function fetchEnvironmentRules(client: GitHubClient, ids: string[], onError: (e: unknown) => void): Promise<Map<string, ProtectionRule[]>> {
@@ -30,10 +31,8 @@ export async function fetchEnvironmentRules(client: GitHubClient, ids: string[],
   return out;
 }
 
-export interface EnvironmentRow { externalId: string; name: string; production: boolean; protectionRules: ProtectionRule[] | null }
-export interface DeploymentRow { externalId: string; environmentExternalId: string; commitSha: string | null; ref: string | null; state: string; deployedAt: Date }
-
-export const isProductionName = (name: string) => /(^|[^a-z])(prod|production|prd|live)([^a-z]|$)/i.test(name);
+export type EnvironmentRow = InventoryEnvironment;
+export type DeploymentRow = InventoryDeployment;
 const envKey = (repoNodeId: string, name: string) => `gh-env:${repoNodeId}:${name.toLowerCase()}`;
 
 /**

@@ -1,5 +1,5 @@
 import type { GitHubClient } from "./client";
-import { GitHubHttpError, stopsRun, describe } from "./errors";
+import { SourceHttpError, stopsRun, describe } from "../core";
 import type { OrgRaw } from "./repositories";
 
 /**
@@ -45,7 +45,7 @@ export async function fetchOrgSettings(client: GitHubClient, org: string, gql: O
     } catch (err) {
       if (stopsRun(err)) throw err;
       delete etags[key];
-      if (err instanceof GitHubHttpError && (err.status === 403 || err.status === 404)) unknown();
+      if (err instanceof SourceHttpError && (err.status === 403 || err.status === 404)) unknown();
       else onError(`organization settings (${key}): ${describe(err)}`);
     }
   };

@@ -1,5 +1,5 @@
 import type { GitHubClient } from "./client";
-import { GitHubUnavailableError, stopsRun } from "./errors";
+import { SourceUnavailableError, stopsRun } from "../core";
 import type { BranchProtectionRuleRaw } from "./protection";
 
 /**
@@ -100,7 +100,7 @@ export async function fetchRepoDetails(client: GitHubClient, ids: string[], batc
       for (const id of batch) if (!out.details.has(id)) out.failed.set(id, "not returned (deleted or not visible)");
     } catch (err) {
       if (stopsRun(err)) throw err;
-      if (err instanceof GitHubUnavailableError && batch.length > 1) {
+      if (err instanceof SourceUnavailableError && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
         await run(batch.slice(0, half));
         await run(batch.slice(half));

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { GitHubClient } from "./client";
 import { GqlError } from "./client";
-import { describe, stopsRun } from "./errors";
+import { describe, stopsRun } from "../core";
 
 /** Organization repositories, 100 a page, with cheap change signals for incremental runs. */
 export const ORG_REPOS_QUERY = `

@@ -1,5 +1,5 @@
 import type { GitHubClient } from "./client";
-import { GitHubHttpError, stopsRun, describe } from "./errors";
+import { SourceHttpError, stopsRun, describe } from "../core";
 
 /**
  * get for GitHub's REST alert lists (code scanning, secret scanning): the
@@ -70,7 +70,7 @@ export async function fetchRestAlerts<T extends AlertBase>(
       return out;
     } catch (err) {
       if (stopsRun(err)) throw err;
-      if (!(err instanceof GitHubHttpError && (err.status === 403 || err.status === 404)) || out.byRepo.size > 0) {
+      if (!(err instanceof SourceHttpError && (err.status === 403 || err.status === 404)) || out.byRepo.size > 0) {
         out.errors.push(`${cfg.path} (organization): ${describe(err)}`);
         return out;
       }
@@ -97,7 +97,7 @@ export async function fetchRestAlerts<T extends AlertBase>(
       if (stopsRun(err)) throw err;
       delete repoEtags[key];
       // 404: the feature is not set up there (no analysis): nothing to read, nothing to change.
-      if (err instanceof GitHubHttpError && err.status === 404) return;
+      if (err instanceof SourceHttpError && err.status === 404) return;
       out.failed.set(key, describe(err));
     }
   }));

@@ -1,5 +1,5 @@
 import type { GitHubClient } from "./client";
-import { stopsRun } from "./errors";
+import { stopsRun } from "../core";
 import type { BypassActor, RulesetRaw, RulesetRule } from "./protection";
 import type { RulesetRef } from "./repo-details";
 

@@ -4,12 +4,12 @@ import { CODE_SCANNING_CATEGORY, CODE_SCANNING_REST, codeScanningFinding, codeSc
 import { SECRET_SCANNING_CATEGORY, SECRET_SCANNING_REST, secretScanningFinding, secretScanningRule, SecretScanningAlertRaw } from "./alerts-secret-scanning";
 import { fetchRestAlerts, RestAlertsConfig } from "./rest-alerts";
 import type { RepoRow } from "./repositories";
-import type { SyncContext } from "./sync-context";
+import type { GitHubSyncContext } from "./sync-context";
 
 export interface ScopeLoad { repoId: string; complete: boolean; findings: FindingInput[]; rules: RuleRecord[] }
 
 /** Repositories that already hold findings of a category from this connector (a complete fetch must reach them too). */
-async function reposWithFindings(ctx: SyncContext, category: string): Promise<Set<string>> {
+async function reposWithFindings(ctx: GitHubSyncContext, category: string): Promise<Set<string>> {
   const rows: { repository_id: string }[] = await ctx.ds.query(
     // Per repository on uq_finding_identity's (repository_id, analysis_category) prefix: no finding index leads with the organization.
     `SELECT r.id AS repository_id FROM repository r
@@ -18,7 +18,7 @@ async function reposWithFindings(ctx: SyncContext, category: string): Promise<Se
 }
 
 /** load: each repository's scope through the shared FindingStore, several scopes per transaction. */
-export async function loadScopes(ctx: SyncContext, category: string, loads: ScopeLoad[]): Promise<void> {
+export async function loadScopes(ctx: GitHubSyncContext, category: string, loads: ScopeLoad[]): Promise<void> {
   const key = category.replace("github:", "");
   for (let i = 0; i < loads.length; i += 50) {
     const batch = loads.slice(i, i + 50);
@@ -33,7 +33,7 @@ export async function loadScopes(ctx: SyncContext, category: string, loads: Scop
 }
 
 /** Dependabot (GraphQL): repositories whose alert counts moved, or all once a day; each read completely. */
-export async function syncDependabot(ctx: SyncContext, repos: RepoRow[], repoIds: Map<string, string>): Promise<void> {
+export async function syncDependabot(ctx: GitHubSyncContext, repos: RepoRow[], repoIds: Map<string, string>): Promise<void> {
   const full = ctx.due(ctx.state.dependabotFullAt);
   const existing = await reposWithFindings(ctx, DEPENDABOT_CATEGORY);
   const unreadable = repos.filter((r) => r.dependabotSignal === null && r.settings.vulnerabilityAlertsEnabled && !r.archived);
@@ -76,7 +76,7 @@ export async function syncDependabot(ctx: SyncContext, repos: RepoRow[], repoIds
 
 /** Code scanning and secret scanning (REST): the organization endpoint, per repository as a fallback. */
 async function syncRestAlerts<T extends { number: number; updated_at: string; repository?: { full_name: string } }>(
-  ctx: SyncContext, repos: RepoRow[], repoIds: Map<string, string>, category: string, cfg: RestAlertsConfig, cursorKey: "codeScanning" | "secretScanning",
+  ctx: GitHubSyncContext, repos: RepoRow[], repoIds: Map<string, string>, category: string, cfg: RestAlertsConfig, cursorKey: "codeScanning" | "secretScanning",
   toFinding: (a: T) => FindingInput, toRule: (a: T) => RuleRecord,
 ): Promise<void> {
   const prev = ctx.state[cursorKey] ?? {};
@@ -105,8 +105,8 @@ async function syncRestAlerts<T extends { number: number; updated_at: string; re
   await ctx.saveState();
 }
 
-export const syncCodeScanning = (ctx: SyncContext, repos: RepoRow[], ids: Map<string, string>) =>
+export const syncCodeScanning = (ctx: GitHubSyncContext, repos: RepoRow[], ids: Map<string, string>) =>
   syncRestAlerts<CodeScanningAlertRaw>(ctx, repos, ids, CODE_SCANNING_CATEGORY, CODE_SCANNING_REST, "codeScanning", codeScanningFinding, codeScanningRule);
 
-export const syncSecretScanning = (ctx: SyncContext, repos: RepoRow[], ids: Map<string, string>) =>
+export const syncSecretScanning = (ctx: GitHubSyncContext, repos: RepoRow[], ids: Map<string, string>) =>
   syncRestAlerts<SecretScanningAlertRaw>(ctx, repos, ids, SECRET_SCANNING_CATEGORY, SECRET_SCANNING_REST, "secretScanning", secretScanningFinding, secretScanningRule);

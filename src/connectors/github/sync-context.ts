@@ -1,8 +1,8 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../common/logger";
-import type { FindingStore } from "../../findings/finding-store";
+import type { FindingStore } from "../../findings";
 import type { GitHubClient } from "./client";
-import { describe, stopsRun } from "./errors";
+import { SyncContext } from "../core";
 import type { AlertCursor } from "./rest-alerts";
 
 /** What a GitHub connector remembers between runs (connector.state.github). */
@@ -32,39 +32,24 @@ export interface SyncOptions {
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = { detailBatchSize: 50, dependabotBatchSize: 25, chunkSize: 250, fullRefreshMs: 24 * 3600_000, orgSettingsRefreshMs: 3 * 3600_000 };
 
-/** One run: the client, where it writes, what it counted and what it could not do. */
-export class SyncContext {
-  readonly counts: Record<string, number> = {};
-  readonly errors: string[] = [];
-  /** Why the run stopped asking GitHub (rate limit, shutdown); null while it goes on. */
-  stopReason: string | null = null;
-
+/** One GitHub run: the shared run context plus the client and GitHub's options. */
+export class GitHubSyncContext extends SyncContext<GitHubState> {
   constructor(
-    readonly ds: DataSource,
+    ds: DataSource,
     readonly client: GitHubClient,
-    readonly findingStore: FindingStore,
-    readonly log: Logger,
-    readonly org: string,
-    readonly runId: string,
-    readonly state: GitHubState,
+    findingStore: FindingStore,
+    log: Logger,
+    org: string,
+    runId: string,
+    state: GitHubState,
     readonly options: SyncOptions,
-    readonly now: Date,
-    readonly saveState: () => Promise<void>,
-  ) {}
-
-  orgId = "";
-
-  add(key: string, n = 1): void { this.counts[key] = (this.counts[key] ?? 0) + n; }
-
-  /** Records a scope that could not be fetched; its stored data stays as it was. Rethrows what ends the run. */
-  skip(scope: string, err: unknown): void {
-    if (stopsRun(err)) throw err;
-    const line = `${scope}: ${describe(err)}`;
-    this.errors.push(line.slice(0, 400));
-    this.log.warn({ scope, error: describe(err) }, "github sync: scope skipped, its data left untouched");
+    now: Date,
+    saveState: () => Promise<void>,
+  ) {
+    super(ds, findingStore, log, org, runId, state, now, saveState, "github");
   }
 
-  due(at: string | undefined, everyMs = this.options.fullRefreshMs): boolean {
-    return !at || this.now.getTime() - Date.parse(at) >= everyMs;
+  override due(at: string | undefined, everyMs = this.options.fullRefreshMs): boolean {
+    return super.due(at, everyMs);
   }
 }

@@ -3,9 +3,10 @@ import { codeownersOf, fetchRepoDetails, RepoDetailsRaw } from "./repo-details";
 import { fetchRulesetDetails, RulesetDetails, toRuleset } from "./rulesets";
 import { fetchEnvironmentRules, transformEnvironments } from "./environments";
 import { isWorkflowFile, parseWorkflow } from "./workflows";
-import { EnvironmentLoad, mergeRepositorySettings, PipelineRow, replacePipelines, upsertEnvironments } from "./load-inventory";
+import { mergeRepositorySettings, replacePipelines, upsertEnvironments } from "../core";
+import type { EnvironmentLoad, InventoryPipeline } from "../core";
 import type { RepoRow } from "./repositories";
-import type { SyncContext } from "./sync-context";
+import type { GitHubSyncContext } from "./sync-context";
 
 /**
  * Details of repositories whose change signal moved (or all, once a day):
@@ -13,7 +14,7 @@ import type { SyncContext } from "./sync-context";
  * → load, a chunk at a time. A part that came back with an error is not
  * written; the repository's signal is not advanced, so the next run retries.
  */
-export async function syncDetails(ctx: SyncContext, repos: RepoRow[], repoIds: Map<string, string>): Promise<void> {
+export async function syncDetails(ctx: GitHubSyncContext, repos: RepoRow[], repoIds: Map<string, string>): Promise<void> {
   const full = ctx.due(ctx.state.detailsFullAt);
   const due = repos.filter((r) => repoIds.has(r.externalId) && !r.settings.github.disabled && (full || ctx.state.repos[r.externalId]?.d !== r.detailSignal));
   ctx.add("repositoryDetailsSkippedUnchanged", repos.length - due.length);
@@ -30,7 +31,7 @@ export async function syncDetails(ctx: SyncContext, repos: RepoRow[], repoIds: M
     const envRules = await fetchEnvironmentRules(ctx.client, envIds, (e) => ctx.skip("environment protection rules", e));
 
     const patches: { repoId: string; patch: Record<string, unknown> }[] = [];
-    const pipelines: PipelineRow[] = [];
+    const pipelines: InventoryPipeline[] = [];
     const workflowRepos: string[] = [];
     const envLoads: EnvironmentLoad[] = [];
     const advanced: [string, string][] = [];
@@ -57,8 +58,8 @@ export async function syncDetails(ctx: SyncContext, repos: RepoRow[], repoIds: M
     }
     await ctx.ds.transaction(async (em) => {
       await mergeRepositorySettings(em, patches);
-      const p = await replacePipelines(em, ctx.orgId, ctx.runId, workflowRepos, pipelines);
-      const e = await upsertEnvironments(em, ctx.orgId, envLoads);
+      const p = await replacePipelines(em, "GITHUB_WORKFLOW", ctx.orgId, ctx.runId, { repoIds: workflowRepos }, pipelines);
+      const e = await upsertEnvironments(em, ctx.orgId, "gh-env:", envLoads);
       ctx.add("pipelines", p.upserted); ctx.add("pipelinesRemoved", p.removed);
       ctx.add("environments", e.environments); ctx.add("deployments", e.deployments);
     });
@@ -73,7 +74,7 @@ function nameOf(repos: RepoRow[], id: string): string {
   return repos.find((r) => r.externalId === id)?.fullName ?? id;
 }
 
-function workflowsOf(d: RepoDetailsRaw, repo: RepoRow, repoId: string): PipelineRow[] {
+function workflowsOf(d: RepoDetailsRaw, repo: RepoRow, repoId: string): InventoryPipeline[] {
   const branch = d.defaultBranchRef?.name ?? repo.defaultBranch ?? "HEAD";
   return (d.workflows?.entries ?? []).filter((e) => e.type === "blob" && isWorkflowFile(e.name)).map((e) => {
     const text = e.object?.text;

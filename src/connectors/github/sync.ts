@@ -1,15 +1,17 @@
 import type { DataSource } from "typeorm";
 import type { Logger } from "../../common/logger";
-import type { FindingStore } from "../../findings/finding-store";
+import type { FindingStore } from "../../findings";
 import { GitHubClient, GitHubClientOptions } from "./client";
 import { authFor, GitHubCredentials } from "./auth";
-import { describe, stopsRun } from "./errors";
+import { describe } from "../core";
+import { runPhases, type Phase } from "../core";
+import { ConnectorProvider } from "../../common/types";
 import { listRepositories, RepoRow } from "./repositories";
-import { markGoneRepositories, mergeOrganizationSettings, upsertOrganization, upsertRepositories } from "./load-inventory";
+import { markGoneRepositories, mergeOrganizationSettings, upsertOrganization, upsertRepositories } from "../core";
 import { syncDetails } from "./sync-details";
 import { syncCodeScanning, syncDependabot, syncSecretScanning } from "./sync-alerts";
 import { fetchOrgSettings } from "./org-settings";
-import { DEFAULT_SYNC_OPTIONS, GitHubState, SyncContext, SyncOptions } from "./sync-context";
+import { DEFAULT_SYNC_OPTIONS, GitHubState, GitHubSyncContext, SyncOptions } from "./sync-context";
 
 export interface GitHubSyncInput {
   ds: DataSource;
@@ -47,7 +49,7 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
   const client = new GitHubClient({ ...input.client, baseUrl: input.connector.url, auth: authFor(input.connector.url, input.credentials, input.client?.now), log: input.log });
   const state: GitHubState = { repos: {}, ...((input.connector.state.github as GitHubState | undefined) ?? {}) };
   const fullState = () => ({ ...input.connector.state, github: state });
-  const ctx = new SyncContext(input.ds, client, input.findingStore, input.log, input.connector.organization, input.runId, state,
+  const ctx = new GitHubSyncContext(input.ds, client, input.findingStore, input.log, input.connector.organization, input.runId, state,
     { ...DEFAULT_SYNC_OPTIONS, ...input.options }, now, () => input.saveState(fullState()));
   const result = (status: GitHubSyncResult["status"]): GitHubSyncResult => ({
     organizationId: ctx.orgId || null, status, counts: { ...ctx.counts, ...requestCounts(client) }, errors: ctx.errors,
@@ -65,15 +67,15 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
   const org = listing.org!;
   let repoIds = new Map<string, string>();
   await input.ds.transaction(async (em) => {
-    ctx.orgId = await upsertOrganization(em, org.login, org.url, org.id);
-    repoIds = await upsertRepositories(em, ctx.orgId, input.runId, listing.repos);
+    ctx.orgId = await upsertOrganization(em, ConnectorProvider.GITHUB, org.login, org.url, org.id);
+    repoIds = await upsertRepositories(em, "github", ctx.orgId, input.runId, listing.repos);
   });
   ctx.add("repositories", listing.repos.length);
   const unmapped = listing.repos.filter((r) => !repoIds.has(r.externalId));
   if (unmapped.length) ctx.errors.push(`repositories: ${unmapped.length} held by another organization's connector (e.g. ${unmapped[0].fullName}); skipped`);
   const repos = listing.repos.filter((r) => repoIds.has(r.externalId));
 
-  const phases: [string, () => Promise<void>][] = [
+  const phases: Phase[] = [
     ["repository details", () => syncDetails(ctx, repos, repoIds)],
     ["dependabot alerts", () => syncDependabot(ctx, repos, repoIds)],
     ["code scanning alerts", () => syncCodeScanning(ctx, repos, repoIds)],
@@ -84,29 +86,17 @@ export async function runGitHubSync(input: GitHubSyncInput): Promise<GitHubSyncR
     ctx.stopReason = listing.stopped;
     ctx.errors.push(`stopped while listing repositories: ${listing.stopped}; skipped: ${phases.map((p) => p[0]).join(", ")} (the next run continues)`);
   }
-  for (let i = 0; i < phases.length && !ctx.stopReason; i++) {
-    const [name, phase] = phases[i];
-    const started = Date.now();
-    try {
-      await phase();
-      ctx.add(`ms.${name.replace(/ /g, "-")}`, Date.now() - started);
-    } catch (err) {
-      if (!stopsRun(err)) { ctx.errors.push(`${name}: ${describe(err)}`); continue; }
-      ctx.stopReason = describe(err);
-      ctx.errors.push(`stopped during ${name}: ${ctx.stopReason}; skipped: ${[name, ...phases.slice(i + 1).map((p) => p[0])].join(", ")} (the next run continues)`);
-      break;
-    }
-  }
+  await runPhases(ctx, phases);
   // cleanup: only a complete listing may say a repository is gone.
   if (listing.complete && !ctx.stopReason) {
-    const gone = await input.ds.transaction((em) => markGoneRepositories(em, ctx.orgId, input.runId, now));
+    const gone = await input.ds.transaction((em) => markGoneRepositories(em, "github", ctx.orgId, input.runId, now));
     if (gone) ctx.add("repositoriesGone", gone);
   } else if (!listing.complete) ctx.errors.push("repositories: listing incomplete; none marked gone");
   await ctx.saveState();
   return result(ctx.errors.length ? "PARTIAL" : "SUCCEEDED");
 }
 
-async function syncOrgSettings(ctx: SyncContext, org: NonNullable<Awaited<ReturnType<typeof listRepositories>>["org"]>): Promise<void> {
+async function syncOrgSettings(ctx: GitHubSyncContext, org: NonNullable<Awaited<ReturnType<typeof listRepositories>>["org"]>): Promise<void> {
   if (!ctx.due(ctx.state.orgSettingsAt, ctx.options.orgSettingsRefreshMs)) { ctx.add("organizationSettingsSkippedFresh"); return; }
   const etags = (ctx.state.etags ??= {});
   const before = ctx.errors.length;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import { BranchProtectionRuleRaw, effectiveProtection, globToRegExp, matchingBranchRule, RulesetRaw } from "./protection";
 import { parseUses, parseWorkflow } from "./workflows";
-import { decide, DEFAULT_RETRY_POLICY, inReserve } from "./retry-policy";
+import { decide, DEFAULT_RETRY_POLICY, inReserve } from "../core";
 import { appJwt } from "./auth";
 import { secretScanningFinding } from "./alerts-secret-scanning";
 import { codeScanningFinding, cwesFromTags } from "./alerts-code-scanning";

@@ -24,24 +24,10 @@ import { FindingCategory, FindingEventType, FindingState, Severity } from "../..
 import {
   FINDINGS_CATEGORY_NAME, FINDINGS_CATEGORY_UID, OCSF_CLASS_NAME, OCSF_ENUMS, OCSF_VERSION, OcsfClass,
 } from "./ocsf.schema";
+import type { OcsfFinding } from "./ocsf.types";
+export type { OcsfFinding } from "./ocsf.types";
 import { Json, compact, cvssMappable, cweIds, fileObject, vulnerabilityObject } from "./ocsf.vulnerability";
 
-export interface OcsfFinding {
-  id: string; title: string; message: string | null;
-  category: FindingCategory; severity: Severity; state: FindingState;
-  ruleId: string; tool: string; toolVersion: string | null;
-  repositoryFullName: string; organizationName: string;
-  path: string | null; startLine: number | null; endLine: number | null;
-  firstSeenAt: Date; lastSeenAt: Date; fixedAt: Date | null;
-  dismissReason: string | null; owner: string | null;
-  priorityScore: number; priorityLevel: string;
-  vulnerabilityId: string | null; cwes: string[];
-  cvssScore: number | null; cvssVector: string | null;
-  epss: { score: number; percentile: number } | null;
-  kev: boolean; fixAvailable: boolean | null;
-  packageName: string | null; packageVersion: string | null; fixedVersion: string | null;
-  resources: { id: string; name: string; type: string; provider: string; region: string | null }[];
-}
 
 export interface OcsfFindingInput {
   eventType: FindingEventType;

@@ -1,14 +1,14 @@
 import {
   bestRating, fixedFromRecommendation, inferFixedVersion, parsePurl, purlPackageName, VersionClaim, versionClaims,
 } from "./cyclonedx.util";
-import { hashParts } from "../sarif/fingerprint";
-import { addCwes, findVulnerabilityId } from "../sarif/ids";
-import { checkLimits } from "../sarif/limits";
+import { hashParts } from "../sarif";
+import { addCwes, findVulnerabilityId } from "../sarif";
+import { checkLimits } from "../sarif";
 import {
   FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity,
-} from "../sarif/types";
-import { arr, get, isObj, Obj, str, text, truncate, typeName } from "../sarif/values";
-import { Warnings } from "../sarif/warnings";
+} from "../sarif";
+import { arr, get, isObj, Obj, str, text, truncate, typeName } from "../sarif";
+import { Warnings } from "../sarif";
 
 const DEFAULT_TOOL = "cyclonedx";
 const SUPPORTED_SPECS = new Set(["1.4", "1.5", "1.6"]);

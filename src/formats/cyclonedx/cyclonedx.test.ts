@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseCycloneDx } from "./cyclonedx.parse";
 import { loadFixture } from "../../../test/fixtures/real-fixtures";
-import { FindingCategory as C, IngestInputError, Severity as S } from "../sarif/types";
+import { FindingCategory as C, IngestInputError, Severity as S } from "../sarif";
 
 test("cyclonedx-vex: not_affected vendor statement → one suppressed HIGH finding; 0.0 override ignored for severity", () => {
   const log = parseCycloneDx(loadFixture("cyclonedx-vex.json"));

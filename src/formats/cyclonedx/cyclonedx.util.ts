@@ -1,6 +1,6 @@
-import { severityFromLabel, severityFromScore, rankOf } from "../sarif/severity";
-import { Severity } from "../sarif/types";
-import { arr, get, num, str, text } from "../sarif/values";
+import { severityFromLabel, severityFromScore, rankOf } from "../sarif";
+import { Severity } from "../sarif";
+import { arr, get, num, str, text } from "../sarif";
 
 export interface Purl {
   type: string;

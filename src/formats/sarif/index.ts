@@ -1,4 +1,10 @@
 export * from "./types";
 export { parseJsonSafely } from "./json";
 export { parseSarif } from "./sarif.parse";
-export { parseCycloneDx } from "../cyclonedx/cyclonedx.parse";
+export { hashParts } from "./fingerprint";
+export { addCwes, findVulnerabilityId } from "./ids";
+export { checkLimits } from "./limits";
+export { FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity } from "./types";
+export { arr, get, isObj, Obj, str, text, truncate, typeName, num } from "./values";
+export { Warnings } from "./warnings";
+export { severityFromLabel, severityFromScore, rankOf } from "./severity";

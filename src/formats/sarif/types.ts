@@ -1,5 +1,5 @@
 import { FindingCategory, Severity } from "../../common/types";
-import type { RuleInput } from "../../findings/finding-store.types";
+import type { RuleInput } from "../../findings";
 
 export { FindingCategory, Severity };
 

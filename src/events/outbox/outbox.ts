@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { DataSource, EntityManager, EntitySubscriberInterface, EventSubscriber, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from "typeorm";
-import { FindingEventType } from "../common/types";
-import { unnestColumns } from "../db/pg-array";
+import { FindingEventType } from "../../common/types";
+import { unnestColumns } from "../../db/pg-array";
 
 export interface EventRow {
   findingId: string;

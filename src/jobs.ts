@@ -1,7 +1,27 @@
 import { DataSource } from "typeorm";
-import { Config } from "../config";
-import { Services } from "../composition";
-import { ScheduledJob } from "./scheduler";
+import { Config } from "./config";
+import type { Services } from "./composition";
+import type { ScheduledJob } from "./common/jobs";
+
+/*
+ * The derive stage and context feeds as schedules: jobs declared as data over
+ * the composed services (so no domain imports the composition root).
+ */
+
+/** The derive stage's time-driven jobs. */
+export function deriveJobs(ds: DataSource, services: Services): ScheduledJob[] {
+  return [{
+    id: "derive:overdue-priority",
+    // The SLA factor grows with time: rescore open findings past due, hourly.
+    schedule: "7 * * * *",
+    run: () => ds.transaction((tx) => services.priority.recompute(tx, { overdueAt: new Date() })),
+  }, {
+    id: "derive:compact-finding-counts",
+    // postureSummary reads the counters; fold their delta rows every few minutes.
+    schedule: "*/5 * * * *",
+    run: () => services.summary.compact(),
+  }];
+}
 
 /**
  * Code-to-cloud derivation as a schedule: connectors load deployments and

@@ -1,6 +1,7 @@
 /**
- * When to retry a GitHub request and how long to wait first (connectors.md
- * §1.3). Pure: the client feeds it what it saw, it answers with a wait.
+ * When to retry a request to a source API and how long to wait first
+ * (connectors.md §1.3 for GitHub, §2.4 for Azure DevOps, which answers 429
+ * with Retry-After). Pure: the client feeds it what it saw, it answers with a wait.
  *
  * Secondary limits: retry-after, else x-ratelimit-reset when remaining is 0,
  * else at least a minute, growing exponentially. Primary limits (REST 403/429

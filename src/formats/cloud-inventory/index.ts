@@ -1,0 +1,1 @@
+export { CloudResourceRecord, CloudInputError, parseCloudNdjson, parseCloudResource } from "./resource.parse";

@@ -1,0 +1,1 @@
+export { parseCycloneDx } from "./cyclonedx.parse";

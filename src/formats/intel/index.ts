@@ -1,0 +1,1 @@
+export { IntelInputError, parseEpss, parseKev } from "./intel.parse";

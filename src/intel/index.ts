@@ -1,0 +1,1 @@
+export { IntelService } from "./intel.service";

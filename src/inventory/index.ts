@@ -1,0 +1,1 @@
+export { InventoryService } from "./inventory.service";

@@ -1,0 +1,3 @@
+export { Scheduler, ScheduledJob } from "./scheduler";
+export { ConnectorService } from "./connector.service";
+export { SyncService } from "./sync.service";
