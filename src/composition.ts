@@ -1,3 +1,4 @@
+import { connectorRegistry } from "./connectors";
 import { Database, openDatabase } from "./db/database";
 import { EventLogSubscriber } from "./events/outbox";
 import { DataSource } from "typeorm";
@@ -32,12 +33,13 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const priority = new PriorityService(ds);
   const findingStore = new FindingStore(priority);
   const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
-  const sync = new SyncService(ds, secrets, findingStore, logger);
+  const registry = connectorRegistry();
+  const sync = new SyncService(ds, secrets, findingStore, logger, registry);
   return {
     priority,
     findingStore,
     sync,
-    connectors: new ConnectorService(ds, secrets, sync),
+    connectors: new ConnectorService(ds, secrets, sync, registry),
     ingest: new IngestService(ds, findingStore, logger),
     findings: new FindingQueryService(ds, config.maxPageSize),
     inventory: new InventoryService(ds, config.maxPageSize),

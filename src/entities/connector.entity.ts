@@ -22,6 +22,8 @@ export class Connector implements Node {
   @Column("uuid", { nullable: true }) organizationId: string | null;
   /** Resume state between runs (cursors, ETags, last alert update seen). */
   @Column("jsonb", { default: {} }) state: Record<string, unknown>;
+  /** Provider settings validated by the connector at create/update (e.g. the Azure DevOps projects to sync). */
+  @Column("jsonb", { default: {} }) options: Record<string, unknown>;
   @Field(() => Date, { nullable: true }) @Column("timestamptz", { nullable: true }) lastSyncAt: Date | null;
   /** Sync lease: the instance running this connector and until when (renewed while it runs), so runs never overlap. */
   @Column("varchar", { nullable: true }) leaseOwner: string | null;

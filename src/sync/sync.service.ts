@@ -4,23 +4,24 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "../common/logger";
 import type { SecretBox } from "../common/crypto";
 import { ConflictError, NotFoundError } from "../common/errors";
-import { ConnectorProvider, SyncStatus } from "../common/types";
+import { SyncStatus } from "../common/types";
 import { Connector, SyncRun } from "../entities";
 import type { FindingStore } from "../findings";
 import { syncDuration, syncRequests, syncRuns } from "../common/metrics";
-import { runGitHubSync } from "../connectors/github/sync";
-import type { GitHubClientOptions } from "../connectors/github/client";
-import type { SyncOptions } from "../connectors/github/sync-context";
-import type { GitHubCredentials } from "../connectors/github/auth";
+import type { ConnectorRegistry } from "../connectors/core";
 import { SyncLease } from "./lease";
 import type { Scheduler } from "./scheduler";
 import { connectorJob, connectorJobId, connectorJobs, ConnectorScheduleSource, reconcileJob } from "./schedules";
 
 export interface SyncServiceOptions {
-  /** Client knobs; tests inject `sleep`/`now` so rate-limit waits do not really wait. */
-  github: Partial<Omit<GitHubClientOptions, "baseUrl" | "auth">>;
-  githubSync: Partial<SyncOptions>;
   leaseMs: number;
+  /**
+   * Per-connector knobs, read by each connector under its own keys (GitHub:
+   * `github` client options, `githubSync` batch sizes; Azure DevOps:
+   * `azureDevOps`, `azureDevOpsSync`); tests inject `sleep`/`now` there so
+   * rate-limit waits do not really wait.
+   */
+  [key: string]: any;
 }
 
 /**
@@ -37,7 +38,7 @@ export class SyncService implements ConnectorScheduleSource {
   private scheduled = new Map<string, string>();
 
   constructor(private readonly ds: DataSource, private readonly secrets: SecretBox, private readonly findingStore: FindingStore,
-    private readonly log: Logger, options: Partial<SyncServiceOptions> = {}) {
+    private readonly log: Logger, private readonly registry: ConnectorRegistry, options: Partial<SyncServiceOptions> = {}) {
     this.options = { github: { reserveFraction: 0.1, maxConcurrency: 4 }, githubSync: {}, leaseMs: 120_000, ...options };
     this.lease = new SyncLease(ds, this.instance, this.options.leaseMs);
   }
@@ -85,17 +86,16 @@ export class SyncService implements ConnectorScheduleSource {
     const startedAt = Date.now();
     let outcome: { status: SyncStatus; counts: Record<string, number>; errors: string[]; requests: number; pointsUsed: number; organizationId?: string | null; state?: Record<string, unknown> };
     try {
-      if (connector.provider !== ConnectorProvider.GITHUB) throw new Error(`no connector implementation for ${connector.provider}`);
+      const def = this.registry.get(connector.provider);
       if (!connector.credentials) throw new Error("the connector has no credentials");
-      const credentials = JSON.parse(this.secrets.open(connector.credentials)) as GitHubCredentials;
+      const credentials: unknown = JSON.parse(this.secrets.open(connector.credentials));
       const saveState = (state: Record<string, unknown>) => this.ds.query(`UPDATE connector SET state = $2::jsonb WHERE id = $1`, [connector.id, JSON.stringify(state)]).then(() => undefined);
-      const r = await runGitHubSync({
-        ds: this.ds, findingStore: this.findingStore, log, connector, credentials, runId: run.id,
-        client: { ...this.options.github, signal }, options: this.options.githubSync, saveState,
+      const r = await def.run({
+        ds: this.ds, findingStore: this.findingStore, log, connector: { ...connector, options: connector.options ?? {} }, credentials, runId: run.id,
+        signal, tuning: this.options, saveState,
       });
       outcome = { ...r, status: SyncStatus[r.status] };
-      syncRequests.inc({ provider: connector.provider, api: "graphql" }, r.counts["requests.graphql"] ?? 0);
-      syncRequests.inc({ provider: connector.provider, api: "rest" }, r.counts["requests.rest"] ?? 0);
+      for (const [api, n] of Object.entries(r.requestsByApi)) syncRequests.inc({ provider: connector.provider, api }, n);
     } catch (err) {
       log.error({ error: (err as Error).message }, "sync run failed");
       outcome = { status: SyncStatus.FAILED, counts: {}, errors: [(err as Error).message.slice(0, 400)], requests: 0, pointsUsed: 0 };

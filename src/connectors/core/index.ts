@@ -3,3 +3,9 @@ export { stopsRun, SourceHttpError, SourceUnavailableError, RateLimitStop, SyncA
 export { Attempt, decide, DEFAULT_RETRY_POLICY, header, inReserve, RetryPolicy } from "./retry-policy";
 export { EnvironmentProtectionRule, InventoryDeployment, InventoryEnvironment, isProductionName, type EnvironmentLoad, type InventoryPipeline } from "./inventory.types";
 export { SyncContext, runPhases, type Phase } from "./sync-context";
+export { ConnectorRegistry } from "./registry";
+export type { ConnectorDefinition, ConnectorFields, ConnectorRecord, ConnectorRunInput, ConnectorRunResult } from "./connector";
+export { isDenied, skipUnlessStop } from "./errors";
+export { upsertProjects } from "./load-inventory";
+export type { InventoryRepository } from "./inventory.types";
+export { SourceClient, realSleep, type AuthProvider, type ClientStats, type Send, type Sleep, type SourceClientOptions } from "./http-client";

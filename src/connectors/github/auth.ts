@@ -1,16 +1,12 @@
 import crypto from "node:crypto";
-import { SourceHttpError } from "../core";
+import { SourceHttpError, type AuthProvider } from "../core";
 
 /** What a connector stores, sealed with SecretBox; never returned, never logged. */
 export type GitHubCredentials =
   | { type: "token"; token: string }
   | { type: "app"; appId: string; installationId: string; privateKey: string };
 
-/** The Authorization header for the next request; invalidate() after a 401 so a fresh token is minted. */
-export interface AuthProvider {
-  header(): Promise<string>;
-  invalidate?(): void;
-}
+export type { AuthProvider } from "../core";
 
 export function tokenAuth(token: string): AuthProvider {
   return { header: async () => `token ${token}` };

@@ -1,0 +1,9 @@
+import { ConnectorRegistry } from "./core";
+import { githubConnector } from "./github";
+
+/** Every connector of this build. Adding a connector: its folder, then one register() here (docs/connectors.md). */
+export function connectorRegistry(): ConnectorRegistry {
+  return new ConnectorRegistry().register(githubConnector);
+}
+
+export { ConnectorRegistry };
