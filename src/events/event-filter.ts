@@ -1,7 +1,7 @@
 import { AccessScope } from "../common/auth";
 import { UserInputError } from "../common/errors";
 import { isUuid, tryId } from "../common/ids";
-import type { FindingFilter } from "../resolvers/types/finding.inputs";
+import type { FindingFilter } from "../findings";
 import type { LogEvent } from "./event-source";
 
 const MAX_FILTER_VALUES = 500;

@@ -2,7 +2,7 @@ import { DataSource } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { UserInputError } from "../common/errors";
 import { Logger } from "../common/logger";
-import type { FindingFilter } from "../resolvers/types/finding.inputs";
+import type { FindingFilter } from "../findings";
 import { eventCommits } from "./outbox";
 import type { PriorityService } from "../priority";
 import { decodeEventCursor } from "./cursor";

@@ -6,7 +6,7 @@ import { UserInputError } from "../common/errors";
 import { Finding, FindingRank, Repository } from "../entities/index";
 import { RANK_EXTRAS, withRank } from "./finding-rank";
 import { effectiveLastSeenSql } from "./finding-seen";
-import { FindingFilter, FindingOrder, FindingOrderField, OrderDirection } from "../resolvers/types/finding.inputs";
+import { FindingOrderField, OrderDirection, type FindingFilter, type FindingOrder } from "./finding-filter";
 
 const MAX_FILTER_VALUES = 500;
 

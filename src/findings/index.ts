@@ -1,6 +1,7 @@
 export { FindingQueryService } from "./finding-query.service";
 export { SummaryService } from "./summary.service";
-export { FindingStore, FindingInput, LoadResult } from "./finding-store";
+export { FindingStore } from "./finding-store";
 export { effectiveLastSeen, scopeKey, scopeSeenAt } from "./finding-seen";
 export { RANK_EXTRAS, withRank } from "./finding-rank";
-export { RuleInput } from "./finding-store.types";
+export type { RuleInput, FindingInput, LoadResult, LoadScope } from "./finding-store.types";
+export { FindingOrderField, OrderDirection, type FindingFilter, type FindingOrder } from "./finding-filter";

@@ -1,5 +1,5 @@
 import { FindingCategory, FindingState, Severity } from "../../common/types";
-import type { FindingInput, RuleRecord } from "./finding-types";
+import type { FindingInput, RuleInput } from "./finding-types";
 
 export const CODE_SCANNING_CATEGORY = "github:code-scanning";
 export const CODE_SCANNING_REST = { resource: "code-scanning-alerts", path: "code-scanning", extraParams: {} };
@@ -46,7 +46,7 @@ export function codeScanningFinding(a: CodeScanningAlertRaw): FindingInput {
   };
 }
 
-export function codeScanningRule(a: CodeScanningAlertRaw): RuleRecord {
+export function codeScanningRule(a: CodeScanningAlertRaw): RuleInput {
   return {
     tool: a.tool.name, ruleId: a.rule.id, name: a.rule.name ?? null, shortDescription: a.rule.description ?? null, fullDescription: a.rule.full_description ?? null,
     helpText: null, helpUri: a.rule.help_uri ?? null, tags: a.rule.tags ?? [], securitySeverity: SCORE[a.rule.security_severity_level ?? ""] ?? null,

@@ -1,7 +1,7 @@
 import { FindingCategory, FindingState, Severity } from "../../common/types";
 import type { GitHubClient } from "./client";
 import { stopsRun } from "../core";
-import type { FindingInput, RuleRecord } from "./finding-types";
+import type { FindingInput, RuleInput } from "./finding-types";
 
 export const DEPENDABOT_CATEGORY = "github:dependabot";
 
@@ -144,7 +144,7 @@ export function dependabotFinding(a: DependabotAlertRaw, cwes: string[]): Findin
   };
 }
 
-export function dependabotRule(a: DependabotAlertRaw): RuleRecord | null {
+export function dependabotRule(a: DependabotAlertRaw): RuleInput | null {
   const adv = a.securityAdvisory;
   if (!adv) return null;
   return { tool: "dependabot", ruleId: adv.ghsaId, name: adv.summary, shortDescription: adv.summary, fullDescription: null, helpText: null, helpUri: adv.permalink, tags: ["security", "dependency"], securitySeverity: adv.cvssSeverities?.cvssV3?.score || null };

@@ -1,5 +1,5 @@
 import { FindingCategory, FindingState, Severity } from "../../common/types";
-import type { FindingInput, RuleRecord } from "./finding-types";
+import type { FindingInput, RuleInput } from "./finding-types";
 
 export const SECRET_SCANNING_CATEGORY = "github:secret-scanning";
 /** hide_secret=true: GitHub leaves the secret out of the answer; we never store it either way. */
@@ -45,7 +45,7 @@ export function secretScanningFinding(a: SecretScanningAlertRaw): FindingInput {
   };
 }
 
-export function secretScanningRule(a: SecretScanningAlertRaw): RuleRecord {
+export function secretScanningRule(a: SecretScanningAlertRaw): RuleInput {
   const label = a.secret_type_display_name || a.secret_type;
   return { tool: "github-secret-scanning", ruleId: a.secret_type, name: label, shortDescription: `Exposed ${label}`, fullDescription: null, helpText: null, helpUri: null, tags: ["security", "secret"], securitySeverity: null };
 }

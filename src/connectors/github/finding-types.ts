@@ -1,2 +1,2 @@
 /** The shared finding load path's types (src/services/finding-store.ts). */
-export type { FindingInput, LoadResult, LoadScope, RuleInput as RuleRecord } from "../../findings/finding-store.types";
+export type { FindingInput, LoadResult, LoadScope, RuleInput } from "../../findings";

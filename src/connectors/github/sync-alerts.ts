@@ -1,4 +1,4 @@
-import type { FindingInput, RuleRecord } from "./finding-types";
+import type { FindingInput, RuleInput } from "./finding-types";
 import { DEPENDABOT_CATEGORY, dependabotFinding, dependabotRule, fetchAdvisoryCwes, fetchDependabotAlerts } from "./alerts-dependabot";
 import { CODE_SCANNING_CATEGORY, CODE_SCANNING_REST, codeScanningFinding, codeScanningRule, CodeScanningAlertRaw } from "./alerts-code-scanning";
 import { SECRET_SCANNING_CATEGORY, SECRET_SCANNING_REST, secretScanningFinding, secretScanningRule, SecretScanningAlertRaw } from "./alerts-secret-scanning";
@@ -6,7 +6,7 @@ import { fetchRestAlerts, RestAlertsConfig } from "./rest-alerts";
 import type { RepoRow } from "./repositories";
 import type { GitHubSyncContext } from "./sync-context";
 
-export interface ScopeLoad { repoId: string; complete: boolean; findings: FindingInput[]; rules: RuleRecord[] }
+export interface ScopeLoad { repoId: string; complete: boolean; findings: FindingInput[]; rules: RuleInput[] }
 
 /** Repositories that already hold findings of a category from this connector (a complete fetch must reach them too). */
 async function reposWithFindings(ctx: GitHubSyncContext, category: string): Promise<Set<string>> {
@@ -62,7 +62,7 @@ export async function syncDependabot(ctx: GitHubSyncContext, repos: RepoRow[], r
       loads.push({
         repoId: repoIds.get(r.externalId)!, complete: true,
         findings: alerts.map((a) => dependabotFinding(a, cwes[a.securityAdvisory?.ghsaId ?? ""] ?? [])),
-        rules: alerts.map(dependabotRule).filter((x): x is RuleRecord => !!x),
+        rules: alerts.map(dependabotRule).filter((x): x is RuleInput => !!x),
       });
     }
     await loadScopes(ctx, DEPENDABOT_CATEGORY, loads);
@@ -77,7 +77,7 @@ export async function syncDependabot(ctx: GitHubSyncContext, repos: RepoRow[], r
 /** Code scanning and secret scanning (REST): the organization endpoint, per repository as a fallback. */
 async function syncRestAlerts<T extends { number: number; updated_at: string; repository?: { full_name: string } }>(
   ctx: GitHubSyncContext, repos: RepoRow[], repoIds: Map<string, string>, category: string, cfg: RestAlertsConfig, cursorKey: "codeScanning" | "secretScanning",
-  toFinding: (a: T) => FindingInput, toRule: (a: T) => RuleRecord,
+  toFinding: (a: T) => FindingInput, toRule: (a: T) => RuleInput,
 ): Promise<void> {
   const prev = ctx.state[cursorKey] ?? {};
   const full = ctx.due(prev.fullAt);

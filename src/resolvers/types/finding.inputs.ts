@@ -1,13 +1,14 @@
 import { Field, InputType, Int, registerEnumType } from "type-graphql";
 import { FindingCategory, FindingState, PriorityLevel, Severity } from "../../entities/enums";
+import { FindingOrderField, OrderDirection } from "../../findings";
+import type { FindingFilter as DomainFindingFilter, FindingOrder as DomainFindingOrder } from "../../findings";
 
-export enum FindingOrderField { PRIORITY = "PRIORITY", SEVERITY = "SEVERITY", FIRST_SEEN = "FIRST_SEEN", LAST_SEEN = "LAST_SEEN" }
-export enum OrderDirection { ASC = "ASC", DESC = "DESC" }
+export { FindingOrderField, OrderDirection };
 registerEnumType(FindingOrderField, { name: "FindingOrderField" });
 registerEnumType(OrderDirection, { name: "OrderDirection" });
 
 @InputType("FindingFilter", { description: "Narrows a finding list; all given conditions must hold." })
-export class FindingFilter {
+export class FindingFilter implements DomainFindingFilter {
   @Field(() => [FindingState], { nullable: true }) state?: FindingState[];
   @Field(() => [Severity], { nullable: true }) severity?: Severity[];
   @Field(() => [FindingCategory], { nullable: true }) category?: FindingCategory[];
@@ -24,7 +25,7 @@ export class FindingFilter {
 }
 
 @InputType("FindingOrder", { description: "Sort order of a finding list; ties break on ID." })
-export class FindingOrder {
+export class FindingOrder implements DomainFindingOrder {
   @Field(() => FindingOrderField) field: FindingOrderField;
   @Field(() => OrderDirection, { defaultValue: OrderDirection.DESC }) direction: OrderDirection;
 }
