@@ -11,7 +11,8 @@ import { createLogger } from "../src/common/logger";
 import { UNRESTRICTED } from "../src/common/auth";
 import { openAppDatabase } from "../src/composition";
 import { createServices } from "../src/composition";
-import { ingestErrorResponse, IngestFormat } from "../src/ingest";
+import { IngestFormat } from "../src/ingest";
+import { toHttpError } from "../src/common/error-mapping";
 
 const USAGE = "usage: npm run cli -- ingest-sarif|ingest-cyclonedx FILE --repository NAME [--commit SHA] [--ref REF] [--category CAT] [--url URL --token TOKEN]";
 
@@ -60,7 +61,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return 0;
   } catch (err) {
-    const mapped = ingestErrorResponse(err);
+    const mapped = toHttpError(err);
     if (!mapped) throw err;
     process.stderr.write(`${JSON.stringify(mapped.body)}\n`);
     return 1;

@@ -27,3 +27,27 @@ export class LimitExceededError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string) { super("CONFLICT", message); }
 }
+
+/**
+ * An error found below the API layer (a parser, a service): the caller's
+ * input is wrong or too large. It carries its own machine-readable `code`
+ * (e.g. INVALID_SARIF) and the contract's `kind`; error-mapping.ts turns it
+ * into a GraphQL error or an HTTP answer, in one place.
+ */
+export class DomainError extends Error {
+  constructor(
+    /** Machine-readable reason, sent as `error.code` in HTTP answers. */
+    readonly code: string,
+    message: string,
+    /** The contract's error code (GraphQL `extensions.code`). */
+    readonly kind: ErrorCode = "BAD_USER_INPUT",
+    /** Further GraphQL extensions (e.g. `reason`, `limit`, `field`). */
+    readonly extensions: Record<string, unknown> = {},
+    /** Further members of the HTTP error body (e.g. `field`, `line`). */
+    readonly httpDetails: Record<string, unknown> = {},
+    readonly httpStatus?: number,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

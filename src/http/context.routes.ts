@@ -1,14 +1,10 @@
-import { NextFunction, Request, Response, Router } from "express";
-import { hasScope } from "../common/auth";
+import { Request, Router } from "express";
 import { ForbiddenError } from "../common/errors";
 import { Logger } from "../common/logger";
-import { Scope } from "../common/types";
 import { Config } from "../config";
 import { CloudInputError, parseCloudNdjson } from "../formats";
-import { IntelInputError } from "../formats";
 import { Services } from "../composition";
-import { ingestErrorResponse } from "../ingest";
-import { checkContentType, readIngestBody } from "./ingest.body";
+import { uploadRoute } from "./upload-route";
 
 const NDJSON_TYPES = ["application/x-ndjson", "application/ndjson", "application/jsonl", "application/json", "text/plain"];
 const KEV_TYPES = ["application/json"];
@@ -22,29 +18,7 @@ const EPSS_TYPES = ["text/csv", "text/plain", "application/gzip", "application/o
  */
 export function contextRoutes(services: Services, config: Config, logger: Logger): Router {
   const router = Router();
-  const handle = (types: string[], run: (req: Request, body: Buffer) => Promise<unknown>) => async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      if (!hasScope(req.auth, Scope.INGEST)) {
-        res.status(403).json({ error: { code: "FORBIDDEN", message: "This token does not have the INGEST scope" } });
-        req.resume();
-        return;
-      }
-      checkContentType(req, types);
-      const body = await readIngestBody(req, { bodyLimit: config.ingestBodyLimit, compressedLimit: config.ingestCompressedLimit });
-      res.status(200).json(await run(req, body));
-    } catch (err) {
-      if (!req.readableEnded) { res.setHeader("connection", "close"); req.resume(); }
-      if (err instanceof CloudInputError) {
-        res.status(400).json({ error: { code: "INVALID_REQUEST", message: err.message, field: err.field, ...(err.line != null ? { line: err.line } : {}) } });
-        return;
-      }
-      if (err instanceof IntelInputError) { res.status(400).json({ error: { code: "INVALID_REQUEST", message: err.message } }); return; }
-      const mapped = ingestErrorResponse(err);
-      if (!mapped) { next(err); return; }
-      if (mapped.status >= 500) logger.error({ err }, "context upload failed");
-      res.status(mapped.status).json(mapped.body);
-    }
-  };
+  const handle = (types: string[], run: (req: Request, body: Buffer) => Promise<unknown>) => uploadRoute(config, logger, types, run);
   router.post("/ingest/cloud", handle(NDJSON_TYPES, async (req, body) => {
     const complete = req.query.complete;
     if (complete !== undefined && complete !== "true" && complete !== "false") throw new CloudInputError("must be true or false", "complete");

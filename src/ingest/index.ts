@@ -1,2 +1,2 @@
-export { ingestErrorResponse, IngestFormat, IngestService, IngestSummary } from "./ingest.service";
+export { IngestFormat, IngestService, IngestSummary } from "./ingest.service";
 export { ensureRepository, resolveRepository } from "./repository-resolver";

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DataSource, EntityManager } from "typeorm";
 import { AccessScope } from "../common/auth";
-import { AppError } from "../common/errors";
 import { toGlobalId } from "../common/ids";
 import { Logger } from "../common/logger";
 import { FindingCategory } from "../common/types";
@@ -160,15 +159,4 @@ function byCategory(runs: ParsedRun[]): ParsedRun[] {
     else { prev.findings.push(...run.findings); prev.rules.push(...run.rules); }
   }
   return [...merged.values()].sort((a, b) => (a.analysisCategory < b.analysisCategory ? -1 : a.analysisCategory > b.analysisCategory ? 1 : 0));
-}
-
-/** HTTP status and body for an ingest error; null for an unexpected error. */
-export function ingestErrorResponse(err: unknown): { status: number; body: { error: { code: string; message: string } } } | null {
-  if (err instanceof IngestInputError) return { status: err.httpStatus, body: { error: { code: err.code, message: err.message } } };
-  if (err instanceof AppError) {
-    const code = String(err.extensions.code);
-    const status = code === "NOT_FOUND" ? 404 : code === "FORBIDDEN" ? 403 : code === "BAD_USER_INPUT" ? 400 : code === "LIMIT_EXCEEDED" ? 413 : 500;
-    return status === 500 ? null : { status, body: { error: { code, message: err.message } } };
-  }
-  return null;
 }

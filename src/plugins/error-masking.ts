@@ -1,6 +1,8 @@
 import { GraphQLFormattedError } from "graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { Logger } from "../common/logger";
+import { AppError, DomainError } from "../common/errors";
+import { toGraphQLError } from "../common/error-mapping";
 
 const PUBLIC_CODES = new Set(["UNAUTHENTICATED", "FORBIDDEN", "BAD_USER_INPUT", "NOT_FOUND", "LIMIT_EXCEEDED", "CONFLICT", "INTERNAL_SERVER_ERROR"]);
 // Apollo's own codes for requests it could not run: all the caller's doing.
@@ -14,8 +16,14 @@ const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED
  */
 export function createErrorFormatter(options: { development: boolean; logger: Logger }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const unwrapped = unwrapResolverError(error);
+    // A domain error thrown below the resolvers: its contract code and extensions, mapped in one place.
+    if (unwrapped instanceof DomainError) {
+      const mapped = toGraphQLError(unwrapped) as AppError;
+      return { message: mapped.message, locations: formatted.locations, path: formatted.path, extensions: mapped.extensions };
+    }
     const code = String(formatted.extensions?.code ?? "");
-    const original = unwrapResolverError(error) as { extensions?: { code?: string } } | undefined;
+    const original = unwrapped as { extensions?: { code?: string } } | undefined;
     const originalCode = original?.extensions?.code;
     let message = formatted.message;
     if (!options.development) message = message.replace(/ ?Did you mean .*\?$/, "");

@@ -1,3 +1,4 @@
+import { DomainError } from "../common/errors";
 import { DataSource, EntityManager } from "typeorm";
 import { FindingCategory } from "../common/types";
 import { DefaultPriorityStrategy } from "./priority.strategy";
@@ -152,8 +153,8 @@ export class PriorityService {
 }
 
 /** A policy that fails validation (the message names every problem). */
-export class PolicyInputError extends Error {
-  constructor(message: string) { super(message); this.name = "PolicyInputError"; }
+export class PolicyInputError extends DomainError {
+  constructor(message: string) { super("INVALID_POLICY", message); }
 }
 
 function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

@@ -7,7 +7,6 @@ import { ConnectionResult } from "../common/pagination";
 import { CloudInputError, parseCloudResource } from "../formats";
 import { BuildArtifact, CloudResource, Environment, EnvironmentMappingRule, Finding, Pipeline, Repository } from "../entities";
 import { ExposurePathRow } from "../cloud";
-import { PolicyInputError } from "../priority";
 import { CloudCodeArgs } from "./types/cloud.args";
 import {
   BuildArtifactInput, CloudUploadSummaryType, EnvironmentMappingRuleInput, ExposurePathConnection, ExposurePathFilter,
@@ -90,13 +89,8 @@ export class CodeToCloudResolver {
 async function updatePolicy(ctx: Context, policy: unknown): Promise<PriorityPolicyInfo> {
   // One policy scores every organization's findings: an organization-limited admin may not change it.
   if (ctx.access.organizationIds !== null) throw new ForbiddenError("The priority policy applies to every organization: a token limited to organizations cannot change it");
-  try {
-    const r = await ctx.services.priority.updatePolicy(policy === undefined ? {} : policy);
-    return { version: r.policy.version, policy: r.policy, isDefault: false, updatedAt: new Date(), findingsRescored: r.rescored, findingsChanged: r.changed };
-  } catch (err) {
-    if (err instanceof PolicyInputError) throw new UserInputError(err.message);
-    throw err;
-  }
+  const r = await ctx.services.priority.updatePolicy(policy === undefined ? {} : policy);
+  return { version: r.policy.version, policy: r.policy, isDefault: false, updatedAt: new Date(), findingsRescored: r.rescored, findingsChanged: r.changed };
 }
 
 @Resolver(() => ExposurePathType)

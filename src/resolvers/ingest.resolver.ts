@@ -1,9 +1,7 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from "type-graphql";
 import { Context } from "../context";
-import { LimitExceededError, UserInputError } from "../common/errors";
 import { Scope } from "../common/types";
-import { IngestInputError } from "../formats";
 import { IngestFormat, IngestSummary as Summary } from "../ingest";
 
 @InputType("IngestSarifInput")
@@ -54,15 +52,8 @@ export class IngestResolver {
 }
 
 async function run(ctx: Context, format: IngestFormat, input: { repository: string; commit?: string; ref?: string; category?: string }, doc: unknown): Promise<Summary> {
-  try {
-    return await ctx.services.ingest.ingest(ctx.access, {
-      repository: input.repository, commit: input.commit, ref: input.ref, category: input.category, format,
-      body: Buffer.from(JSON.stringify(doc ?? null), "utf8"),
-    });
-  } catch (err) {
-    if (err instanceof IngestInputError) {
-      throw err.httpStatus === 413 ? new LimitExceededError(err.message, "ingestSize") : new UserInputError(err.message, { reason: err.code });
-    }
-    throw err;
-  }
+  return ctx.services.ingest.ingest(ctx.access, {
+    repository: input.repository, commit: input.commit, ref: input.ref, category: input.category, format,
+    body: Buffer.from(JSON.stringify(doc ?? null), "utf8"),
+  });
 }

@@ -1,3 +1,4 @@
+import { DomainError } from "../../common/errors";
 /**
  * Pure validation of cloud resource records, shared by upsertCloudResources
  * and POST /ingest/cloud (NDJSON): one record in, a normalized row out, or an
@@ -22,10 +23,10 @@ export interface CloudResourceRecord {
   organizationId: string | null;
 }
 
-export class CloudInputError extends Error {
+export class CloudInputError extends DomainError {
   constructor(message: string, readonly field: string, readonly line: number | null = null) {
-    super(line != null ? `line ${line}: ${field}: ${message}` : `${field}: ${message}`);
-    this.name = "CloudInputError";
+    super("INVALID_REQUEST", line != null ? `line ${line}: ${field}: ${message}` : `${field}: ${message}`, "BAD_USER_INPUT", { field },
+      { field, ...(line != null ? { line } : {}) });
   }
 }
 

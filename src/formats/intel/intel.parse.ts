@@ -1,10 +1,11 @@
+import { DomainError } from "../../common/errors";
 /**
  * Pure parsers of exploitation data: the CISA KEV catalog (JSON) and the EPSS
  * scores (CSV). Both throw IntelInputError naming the entry or line; nothing
  * is written on bad input.
  */
-export class IntelInputError extends Error {
-  constructor(message: string) { super(message); this.name = "IntelInputError"; }
+export class IntelInputError extends DomainError {
+  constructor(message: string) { super("INVALID_REQUEST", message); }
 }
 
 export interface KevEntry { cve: string; dateAdded: string; ransomware: boolean; entry: Record<string, unknown> }

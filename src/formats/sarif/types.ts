@@ -1,3 +1,4 @@
+import { DomainError } from "../../common/errors";
 import { FindingCategory, Severity } from "../../common/types";
 import type { RuleInput } from "../../findings";
 
@@ -78,15 +79,11 @@ export type IngestErrorCode =
   | "TOO_DEEP"
   | "INVALID_CYCLONEDX";
 
-/** A client error: the upload itself is wrong, so the HTTP layer answers 4xx with `message`. */
-export class IngestInputError extends Error {
-  constructor(
-    public code: string,
-    message: string,
-    public httpStatus: number = code === "TOO_LARGE" ? 413 : 400,
-  ) {
-    super(message);
-    this.name = "IngestInputError";
+/** A client error: the upload itself is wrong, so the API answers 4xx (BAD_USER_INPUT, or LIMIT_EXCEEDED when too large) with `message`. */
+export class IngestInputError extends DomainError {
+  constructor(code: string, message: string, httpStatus: number = code === "TOO_LARGE" ? 413 : 400) {
+    const tooLarge = httpStatus === 413;
+    super(code, message, tooLarge ? "LIMIT_EXCEEDED" : "BAD_USER_INPUT", tooLarge ? { limit: "ingestSize" } : { reason: code }, {}, httpStatus);
   }
 }
 
