@@ -6,7 +6,7 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
  * scope: every finding still OPEN after it was seen by it. So a re-sighting
  * that changes nothing writes no finding row (at 25,000 results that UPDATE
  * alone was ~3 s on a million-row table); a finding's lastSeenAt is its
- * stored value or, while OPEN, this time if later (services/finding-seen.ts).
+ * stored value or, while OPEN, this time if later (findings/finding-seen.ts).
  */
 @Entity("finding_scope")
 export class FindingScope {

@@ -95,7 +95,7 @@ export class Finding implements Node {
   @Column("varchar", { nullable: true }) owner: string | null;
   @Field(() => Date, { nullable: true, description: "SLA due date." }) @Column("timestamptz", { nullable: true }) dueAt: Date | null;
 
-  /** Digest of what a load compares (services/finding-hash.ts); null until a load has compared the row. */
+  /** Digest of what a load compares (findings/finding-hash.ts); null until a load has compared the row. */
   @Column("varchar", { nullable: true }) contentHash: string | null;
 
   /** From finding_rank: every query that reads findings for the API selects them with the row (withRank). */

@@ -15,7 +15,7 @@ const backoff = (retries: number) => Math.min(2000, 100 * (retries + 1));
 /**
  * Carries "events committed up to seq N" between instances over Redis
  * pub/sub: one PUBLISH per committed transaction (the Redis twin of the
- * NOTIFY in services/event-log.ts), and a SUBSCRIBE whose messages poke the
+ * NOTIFY in events/outbox), and a SUBSCRIBE whose messages poke the
  * hub. Redis carries only that poke — the event log table stays the source of
  * truth, so a lost message costs latency (the hub's poll catches up), never
  * an event. Redis down at start or later is a warning, not a failure:

@@ -1,2 +1,2 @@
-/** The shared finding load path's types (src/services/finding-store.ts). */
+/** The shared finding load path's types (src/findings). */
 export type { FindingInput, LoadResult, LoadScope, RuleInput } from "../../findings";
