@@ -9,8 +9,7 @@ import fs from "node:fs";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/common/logger";
 import { UNRESTRICTED } from "../src/common/auth";
-import { openAppDatabase } from "../src/composition";
-import { createServices } from "../src/composition";
+import { openAppDatabase, createServices } from "../src/composition";
 import { IngestFormat } from "../src/ingest";
 import { toHttpError } from "../src/common/error-mapping";
 

@@ -7,8 +7,7 @@
  * first empties the inventory and finding tables.
  */
 import { loadConfig } from "../src/config";
-import { openAppDatabase } from "../src/composition";
-import { createServices } from "../src/composition";
+import { openAppDatabase, createServices } from "../src/composition";
 import { createLogger } from "../src/common/logger";
 import { seedScale } from "./demo/scale";
 

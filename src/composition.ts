@@ -4,20 +4,15 @@ import { EventLogSubscriber } from "./events/outbox";
 import { DataSource } from "typeorm";
 import { Config } from "./config/index";
 import { Logger } from "./common/logger";
-import { FindingQueryService } from "./findings";
+import { FindingQueryService, SummaryService, FindingStore } from "./findings";
 import { InventoryService } from "./inventory";
-import { SummaryService } from "./findings";
-import { TokenService } from "./access";
-import { AuditService } from "./access";
+import { TokenService, AuditService } from "./access";
 import { loadSecretKey, SecretBox } from "./common/crypto";
 import { PriorityService } from "./priority";
-import { FindingStore } from "./findings";
 import { IngestService } from "./ingest";
-import { ConnectorService } from "./sync";
-import { SyncService } from "./sync";
-import { CloudService } from "./cloud";
+import { ConnectorService, SyncService } from "./sync";
+import { CloudService, ExposureService } from "./cloud";
 import { IntelService } from "./intel";
-import { ExposureService } from "./cloud";
 import { EventHub } from "./events";
 
 /**

@@ -5,8 +5,7 @@ import { startTestApp, TestApp } from "./helpers/app";
 import { postIngest } from "./helpers/ingest";
 import { cursorOf, logSeqs, maxSeq, sleep, subscribeEvents } from "./helpers/events";
 import { fixtureBytes, loadMutable } from "./fixtures/real-fixtures";
-import { checkOcsfEvent } from "../src/events";
-import { decodeEventCursor, deleteExpiredEvents, TOO_SLOW_CLOSE_CODE, TOO_SLOW_REASON } from "../src/events";
+import { checkOcsfEvent, decodeEventCursor, deleteExpiredEvents, TOO_SLOW_CLOSE_CODE, TOO_SLOW_REASON } from "../src/events";
 
 const SEMGREP = fixtureBytes("semgrep.sarif"); // 77 results
 

@@ -8,8 +8,7 @@ import assert from "node:assert/strict";
 import { startTestApp, TestApp } from "./helpers/app";
 import { sarif, upsertResources, uploadSarif, yor } from "./helpers/cloud";
 import { Gen, rng } from "./fixtures/priority.fixtures";
-import { DEFAULT_PRIORITY_POLICY, PriorityPolicy, priorityLevel, validatePriorityPolicy } from "../src/priority";
-import { PriorityRow, PriorityService } from "../src/priority";
+import { DEFAULT_PRIORITY_POLICY, PriorityPolicy, priorityLevel, validatePriorityPolicy, PriorityRow, PriorityService } from "../src/priority";
 
 const ORG_REPOS = ["calc/a", "calc/b", "calc/c", "calc/d"];
 

@@ -2,12 +2,11 @@ import { DataSource, EntityManager } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { ForbiddenError, NotFoundError, UserInputError } from "../common/errors";
 import { expectId } from "../common/ids";
-import { CloudResourceRecord } from "../formats";
+import { CloudResourceRecord, IngestInputError } from "../formats";
 import { BuildArtifact, EnvironmentMappingRule } from "../entities/index";
 import { PriorityService } from "../priority";
 import { relinkResources, repositoriesReaching } from "./resource-links";
 import { ensureRepository, resolveRepository } from "../ingest";
-import { IngestInputError } from "../formats";
 
 export interface CloudUploadSummary {
   received: number;

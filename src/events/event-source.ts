@@ -1,9 +1,8 @@
 import { DataSource } from "typeorm";
 import { FindingEventType, FindingState } from "../common/types";
-import { effectiveLastSeen, scopeKey, scopeSeenAt } from "../findings";
+import { effectiveLastSeen, scopeKey, scopeSeenAt, RANK_EXTRAS, withRank } from "../findings";
 import { Finding } from "../entities";
 import { manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../findings";
 import type { PriorityService } from "../priority";
 import { encodeEventCursor } from "./cursor";
 import { OcsfFinding, toOcsf } from "./ocsf";

@@ -5,8 +5,7 @@ import {
 import WebSocket from "ws";
 import { AuthInfo } from "../common/auth";
 import { Context } from "../context";
-import { EventSink, EventSubscription, Rendered } from "../events";
-import type { LogEvent } from "../events";
+import { EventSink, EventSubscription, Rendered, type LogEvent } from "../events";
 import { eventRenderings } from "../common/metrics";
 
 /** Bytes buffered on a socket above which a subscriber waits for it to drain (its queue grows meanwhile, up to its limit). */

@@ -2,9 +2,8 @@ import DataLoader from "dataloader";
 import { DataSource, EntityTarget, ObjectLiteral, SelectQueryBuilder } from "typeorm";
 import { AccessScope } from "../common/auth";
 import { Extra, manyOf } from "../common/pagination";
-import { RANK_EXTRAS, withRank } from "../findings";
+import { RANK_EXTRAS, withRank, scopeSeenAt } from "../findings";
 import type { PriorityService } from "../priority";
-import { scopeSeenAt } from "../findings";
 import {
   ApiToken, BuildArtifact, CloudResource, Connector, Deployment, DevOpsOrganization, Environment, Finding, FindingRank, ImportRun, Pipeline, Project,
   Repository, Rule, SyncRun,

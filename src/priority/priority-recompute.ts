@@ -2,10 +2,9 @@ import { EntityManager } from "typeorm";
 import { FindingEventType } from "../common/types";
 import type { PriorityPolicy } from "./priority.policy";
 import { priorityLevelSql } from "./priority.sql";
-import type { PrioritySql } from "./priority.types";
+import { type PrioritySql, type RecomputeSource } from "./priority.types";
 import { appendEvents, type EventRow } from "../events/outbox";
 import { withLocalSettings } from "../db/local-settings";
-import type { RecomputeSource } from "./priority.types";
 
 export interface RecomputeScope {
   findingIds?: string[];

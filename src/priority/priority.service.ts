@@ -4,10 +4,9 @@ import { FindingCategory } from "../common/types";
 import { DefaultPriorityStrategy } from "./priority.strategy";
 import { DEFAULT_PRIORITY_POLICY, PriorityPolicy } from "./priority.policy";
 import { validatePriorityPolicy } from "./priority-policy.validation";
-import type { PriorityInput, PriorityResult, PriorityStrategy, ResourceContext } from "./priority.types";
+import { type PriorityInput, type PriorityResult, type PriorityStrategy, type ResourceContext, type IntelRow, type PriorityContext, type PriorityRow } from "./priority.types";
 import { PriorityPolicyRow } from "../entities/index";
 import { recomputeInSql, RecomputeResult, RecomputeScope, scopeConditions } from "./priority-recompute";
-import type { IntelRow, PriorityContext, PriorityRow } from "./priority.types";
 export type { IntelRow, PriorityContext, PriorityRow } from "./priority.types";
 import { recomputeInJs } from "./priority-recompute-js";
 

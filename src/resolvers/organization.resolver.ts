@@ -1,11 +1,10 @@
 import { Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from "type-graphql";
 import { Context } from "../context";
 import { Scope } from "../common/types";
-import { DevOpsOrganization, Project } from "../entities";
+import { DevOpsOrganization, Project, Repository } from "../entities";
 import { PageArgsType } from "./types/common.args";
 import { OrganizationConnection, RepositoryConnection } from "./types/connections";
 import { ConnectionResult } from "../common/pagination";
-import { Repository } from "../entities";
 
 @Resolver(() => DevOpsOrganization)
 export class OrganizationResolver {

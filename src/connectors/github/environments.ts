@@ -1,6 +1,5 @@
-import { EnvironmentProtectionRule, InventoryDeployment, InventoryEnvironment, isProductionName } from "../core";
+import { EnvironmentProtectionRule, InventoryDeployment, InventoryEnvironment, isProductionName, stopsRun } from "../core";
 import type { GitHubClient } from "./client";
-import { stopsRun } from "../core";
 import type { DeploymentRaw, RepoDetailsRaw } from "./repo-details";
 
 /** Protection rules per environment, 100 environments a query (one connection each). */

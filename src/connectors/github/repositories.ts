@@ -1,7 +1,6 @@
+import { type InventoryRepository, describe, stopsRun } from "../core";
 import crypto from "node:crypto";
-import type { GitHubClient } from "./client";
-import { GqlError } from "./client";
-import { describe, stopsRun } from "../core";
+import { type GitHubClient, GqlError } from "./client";
 
 /** Organization repositories, 100 a page, with cheap change signals for incremental runs. */
 export const ORG_REPOS_QUERY = `
@@ -49,16 +48,7 @@ interface OrgReposData {
 }
 
 /** Our repository row, before load. */
-export interface RepoRow {
-  externalId: string;
-  name: string;
-  fullName: string;
-  url: string;
-  visibility: string;
-  defaultBranch: string | null;
-  archived: boolean;
-  fork: boolean;
-  pushedAt: Date | null;
+export interface RepoRow extends InventoryRepository {
   settings: { vulnerabilityAlertsEnabled: boolean; github: { databaseId: number | null; disabled: boolean; empty: boolean } };
   /** Changes when anything the detail query reads may have changed. */
   detailSignal: string;

@@ -3,8 +3,7 @@ import { codeownersOf, fetchRepoDetails, RepoDetailsRaw } from "./repo-details";
 import { fetchRulesetDetails, RulesetDetails, toRuleset } from "./rulesets";
 import { fetchEnvironmentRules, transformEnvironments } from "./environments";
 import { isWorkflowFile, parseWorkflow } from "./workflows";
-import { mergeRepositorySettings, replacePipelines, upsertEnvironments } from "../core";
-import type { EnvironmentLoad, InventoryPipeline } from "../core";
+import { mergeRepositorySettings, replacePipelines, upsertEnvironments, type EnvironmentLoad, type InventoryPipeline } from "../core";
 import type { RepoRow } from "./repositories";
 import type { GitHubSyncContext } from "./sync-context";
 

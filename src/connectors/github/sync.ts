@@ -3,11 +3,9 @@ import type { Logger } from "../../common/logger";
 import type { FindingStore } from "../../findings";
 import { GitHubClient, GitHubClientOptions } from "./client";
 import { authFor, GitHubCredentials } from "./auth";
-import { describe } from "../core";
-import { runPhases, type Phase } from "../core";
+import { describe, type ConnectorRunResult, runPhases, type Phase, markGoneRepositories, mergeOrganizationSettings, upsertOrganization, upsertRepositories } from "../core";
 import { ConnectorProvider } from "../../common/types";
 import { listRepositories, RepoRow } from "./repositories";
-import { markGoneRepositories, mergeOrganizationSettings, upsertOrganization, upsertRepositories } from "../core";
 import { syncDetails } from "./sync-details";
 import { syncCodeScanning, syncDependabot, syncSecretScanning } from "./sync-alerts";
 import { fetchOrgSettings } from "./org-settings";
@@ -27,15 +25,7 @@ export interface GitHubSyncInput {
   saveState: (state: Record<string, unknown>) => Promise<void>;
 }
 
-export interface GitHubSyncResult {
-  organizationId: string | null;
-  status: "SUCCEEDED" | "PARTIAL" | "FAILED";
-  counts: Record<string, number>;
-  errors: string[];
-  requests: number;
-  pointsUsed: number;
-  state: Record<string, unknown>;
-}
+export type GitHubSyncResult = Omit<ConnectorRunResult, "requestsByApi">;
 
 /**
  * One GitHub connector run: organization and repositories, then details,

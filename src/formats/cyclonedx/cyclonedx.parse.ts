@@ -1,14 +1,7 @@
 import {
   bestRating, fixedFromRecommendation, inferFixedVersion, parsePurl, purlPackageName, VersionClaim, versionClaims,
 } from "./cyclonedx.util";
-import { hashParts } from "../sarif";
-import { addCwes, findVulnerabilityId } from "../sarif";
-import { checkLimits } from "../sarif";
-import {
-  FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity,
-} from "../sarif";
-import { arr, get, isObj, Obj, str, text, truncate, typeName } from "../sarif";
-import { Warnings } from "../sarif";
+import { hashParts, addCwes, findVulnerabilityId, checkLimits, FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity, arr, get, isObj, Obj, str, text, truncate, typeName, Warnings } from "../sarif";
 
 const DEFAULT_TOOL = "cyclonedx";
 const SUPPORTED_SPECS = new Set(["1.4", "1.5", "1.6"]);

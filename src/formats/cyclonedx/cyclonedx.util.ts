@@ -1,6 +1,4 @@
-import { severityFromLabel, severityFromScore, rankOf } from "../sarif";
-import { Severity } from "../sarif";
-import { arr, get, num, str, text } from "../sarif";
+import { severityFromLabel, severityFromScore, rankOf, Severity, arr, get, num, str, text } from "../sarif";
 
 export interface Purl {
   type: string;

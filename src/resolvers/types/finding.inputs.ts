@@ -1,7 +1,6 @@
 import { Field, InputType, Int, registerEnumType } from "type-graphql";
 import { FindingCategory, FindingState, PriorityLevel, Severity } from "../../entities/enums";
-import { FindingOrderField, OrderDirection } from "../../findings";
-import type { FindingFilter as DomainFindingFilter, FindingOrder as DomainFindingOrder } from "../../findings";
+import { FindingOrderField, OrderDirection, type FindingFilter as DomainFindingFilter, type FindingOrder as DomainFindingOrder } from "../../findings";
 
 export { FindingOrderField, OrderDirection };
 registerEnumType(FindingOrderField, { name: "FindingOrderField" });
