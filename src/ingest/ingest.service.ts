@@ -8,7 +8,7 @@ import { IngestInputError, ParsedLog, ParsedRun, parseCycloneDx, parseJsonSafely
 import { ImportRun, Repository } from "../entities/index";
 import { ingestedResults } from "../common/metrics";
 import { FindingStore, LoadResult } from "../findings";
-import { addResults, emptyResult, toFindingInput, toRuleInput } from "./ingest.mapper";
+import { addResults, emptyResult } from "./load-result";
 import { ensureRepository, isDefaultRef, resolveRepository } from "./repository-resolver";
 
 export type IngestFormat = "SARIF" | "CYCLONEDX";
@@ -115,7 +115,7 @@ export class IngestService {
       const r = await this.store.load(em, {
         organizationId: repository.organizationId, repositoryId: repository.id, analysisCategory: run.analysisCategory,
         source, complete: true, now,
-      }, run.findings.map(toFindingInput), run.rules.map(toRuleInput));
+      }, run.findings, run.rules);
       addResults(totals, r);
     }
     return totals;

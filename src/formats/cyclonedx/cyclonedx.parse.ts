@@ -1,7 +1,7 @@
 import {
   bestRating, fixedFromRecommendation, inferFixedVersion, parsePurl, purlPackageName, VersionClaim, versionClaims,
 } from "./cyclonedx.util";
-import { hashParts, addCwes, findVulnerabilityId, checkLimits, FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity, arr, get, isObj, Obj, str, text, truncate, typeName, Warnings } from "../sarif";
+import { hashParts, addCwes, findVulnerabilityId, checkLimits, FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, ParsedFinding, parsedDetails, ParsedLog, ParseOptions, RuleRecord, Severity, arr, get, isObj, Obj, str, text, truncate, typeName, Warnings } from "../sarif";
 
 const DEFAULT_TOOL = "cyclonedx";
 const SUPPORTED_SPECS = new Set(["1.4", "1.5", "1.6"]);
@@ -99,7 +99,7 @@ export function parseCycloneDx(bom: unknown, options: ParseOptions = {}): Parsed
   const { tool, version } = toolOf(bom);
   const subjectName = text(get(subject, "name"));
   const category = options.category?.trim() || ["cyclonedx", tool === DEFAULT_TOOL ? null : tool, subjectName].filter(Boolean).join(":");
-  const findings: NormalizedFinding[] = [];
+  const findings: ParsedFinding[] = [];
   const rules = new Map<string, RuleRecord>();
   let resolvedOnly = 0;
   let merged = 0;
@@ -134,6 +134,7 @@ export function parseCycloneDx(bom: unknown, options: ParseOptions = {}): Parsed
     const shortLabel = pkg.name.includes("#") ? pkg.name.slice(pkg.name.lastIndexOf("#") + 1) : label;
     const title = `${g.id} in ${shortLabel}`;
 
+    const fixedVersion = fixedFromRecommendation(recommendation, pkg.version) ?? inferFixedVersion(affected, fixedCandidates);
     findings.push({
       fingerprint: "h:" + hashParts(["cyclonedx", g.id, g.ref]),
       tool,
@@ -143,21 +144,20 @@ export function parseCycloneDx(bom: unknown, options: ParseOptions = {}): Parsed
       message: message.value,
       category: options.findingCategory ?? FindingCategory.DEPENDENCY,
       severity: rating?.severity ?? Severity.MEDIUM,
-      securitySeverity: rating?.score ?? null,
       path: null, startLine: null, endLine: null, startColumn: null, endColumn: null, snippet: null,
       vulnerabilityId: vulnId,
       cwes: [...cwes].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))),
       packageName: pkg.name,
       packageVersion: pkg.version,
-      fixedVersion: fixedFromRecommendation(recommendation, pkg.version) ?? inferFixedVersion(affected, fixedCandidates),
+      fixedVersion,
       cvssScore: rating && /^cvss/i.test(rating.method ?? "") ? rating.score : null,
       cvssVector: rating && /^cvss/i.test(rating.method ?? "") ? rating.vector : null,
       suppressed,
       suppressionReason: suppressed ? [str(get(analysis, "justification")), text(get(analysis, "detail"))].filter(Boolean).join(": ") || null : null,
-      kind: "fail",
-      purl: pkg.purl,
-      analysisState: lead.state,
-      affectedVersions: affected.map((c) => c.version ?? c.range).filter((x): x is string => x !== null),
+      details: parsedDetails({
+        kind: "fail", securitySeverity: rating?.score ?? null, fixedVersion, purl: pkg.purl, analysisState: lead.state,
+        affectedVersions: affected.map((c) => c.version ?? c.range).filter((x): x is string => x !== null),
+      }),
     });
     if (!rules.has(g.id)) {
       const v = g.statements[0].vuln;

@@ -16,17 +16,17 @@ test("cyclonedx-vex: not_affected vendor statement → one suppressed HIGH findi
   assert.equal(f.vulnerabilityId, "CVE-2020-25649");
   assert.equal(f.category, C.DEPENDENCY);
   assert.equal(f.severity, S.HIGH, "Snyk 8.2 is the most severe real rating; Acme's 0.0/none is an override");
-  assert.equal(f.securitySeverity, 8.2);
+  assert.equal(f.details.securitySeverity, 8.2);
   assert.equal(f.cvssScore, 8.2);
   assert.equal(f.cvssVector, "AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N");
   assert.deepEqual(f.cwes, ["CWE-611"]);
   // The BOM-Link points into another BOM; its fragment is a purl, so the package is still known.
   assert.equal(f.packageName, "com.fasterxml.jackson.core:jackson-databind");
   assert.equal(f.packageVersion, "2.10.0");
-  assert.equal(f.purl, "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar");
+  assert.equal(f.details.purl, "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar");
   assert.equal(f.fixedVersion, "2.10.5.1", "the recommendation's fix on the installed 2.10 line");
   assert.equal(f.suppressed, true);
-  assert.equal(f.analysisState, "not_affected");
+  assert.equal(f.details.analysisState, "not_affected");
   assert.match(f.suppressionReason ?? "", /^code_not_reachable: Automated dataflow analysis/);
   assert.equal(f.title, "CVE-2020-25649 in com.fasterxml.jackson.core:jackson-databind@2.10.0");
   assert.match(f.message, /^com\.fasterxml\.jackson\.core:jackson-databind is a library/);
@@ -43,13 +43,13 @@ test("cyclonedx-vex-multi: repeated ids merge per (id, product); resolved-only p
   // 8 statements × their affects = 13 (id, ref) statements over 4 distinct pairs. Every pair has an
   // "exploitable" statement for some versions, so every pair is open; the resolved statements only
   // contribute fixed versions.
-  assert.deepEqual(run.findings.map((f) => [f.ruleId, (f.packageName ?? "").split("#")[1], f.severity, f.securitySeverity, f.suppressed, f.analysisState, f.fixedVersion]), [
+  assert.deepEqual(run.findings.map((f) => [f.ruleId, (f.packageName ?? "").split("#")[1], f.severity, f.details.securitySeverity, f.suppressed, f.details.analysisState, f.fixedVersion]), [
     ["CVE-2021-44228", "product-ABC", S.CRITICAL, 10, false, "exploitable", "4.2"],
     ["CVE-2021-44228", "product-JKL", S.CRITICAL, 10, false, "exploitable", "5.1"],
     ["CVE-2021-45105", "product-ABC", S.MEDIUM, 5.9, false, "exploitable", "4.2"],
     ["CVE-2021-45105", "product-JKL", S.MEDIUM, 5.9, false, "exploitable", "5.2"],
   ]);
-  assert.deepEqual(run.findings[3].affectedVersions, ["vers:generic/>=4.5|<=5.0", "5.1"]);
+  assert.deepEqual(run.findings[3].details.affectedVersions, ["vers:generic/>=4.5|<=5.0", "5.1"]);
   assert.ok(run.findings.every((f) => f.category === C.DEPENDENCY && f.packageVersion === null && f.suppressionReason === null));
   assert.equal(run.findings[0].packageName, "urn:cdx:cbb2cd68-2857-43b8-a10b-e8c03d277d18/1#product-ABC");
   assert.equal(run.findings[0].title, "CVE-2021-44228 in product-ABC");

@@ -4,7 +4,7 @@ export { parseSarif } from "./sarif.parse";
 export { hashParts } from "./fingerprint";
 export { addCwes, findVulnerabilityId } from "./ids";
 export { checkLimits } from "./limits";
-export { FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParsedLog, ParseOptions, RuleRecord, Severity } from "./types";
+export { FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, ParsedFinding, ParsedLog, ParseOptions, RuleRecord, Severity } from "./types";
 export { arr, get, isObj, Obj, str, text, truncate, typeName, num } from "./values";
 export { Warnings } from "./warnings";
 export { severityFromLabel, severityFromScore, rankOf } from "./severity";

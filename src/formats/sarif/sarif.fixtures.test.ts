@@ -2,10 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { countBy, loadFixture } from "../../../test/fixtures/real-fixtures";
 import { parseSarif } from "./sarif.parse";
-import { FindingCategory as C, NormalizedFinding, ParsedLog, Severity as S } from "./types";
+import { FindingCategory as C, ParsedFinding, ParsedLog, Severity as S } from "./types";
 
 const parse = (name: string): ParsedLog => parseSarif(loadFixture(name));
-const lines = (f: NormalizedFinding) => [f.startLine, f.endLine, f.startColumn, f.endColumn];
+const lines = (f: ParsedFinding) => [f.startLine, f.endLine, f.startColumn, f.endColumn];
 
 function assertCommon(log: ParsedLog): void {
   for (const run of log.runs) {
@@ -38,7 +38,7 @@ test("codeql-python: one CRITICAL code-injection finding, rule resolved by index
   assert.equal(f.category, C.CODE);
   // rules[45] (security-severity 10.0) is referenced by index; rules[10] shares the id with 9.3.
   assert.equal(f.severity, S.CRITICAL);
-  assert.equal(f.securitySeverity, 10);
+  assert.equal(f.details.securitySeverity, 10);
   assert.equal(run.rules.find((r) => r.ruleId === "py/code-injection")?.securitySeverity, 10);
   assert.equal(f.title, "Code injection");
   assert.equal(f.message, "A user-provided value flows to here and is interpreted as code.");
@@ -46,7 +46,7 @@ test("codeql-python: one CRITICAL code-injection finding, rule resolved by index
   assert.deepEqual(lines(f), [21, 21, 10, 20]);
   assert.deepEqual(f.cwes, ["CWE-94", "CWE-95", "CWE-116"]);
   assert.match(f.fingerprint, /^pf:/);
-  assert.equal(f.kind, "fail");
+  assert.equal(f.details.kind, "fail");
   assert.equal(f.suppressed, false);
   assert.equal(f.vulnerabilityId, null);
 });
@@ -79,7 +79,7 @@ test("semgrep: 77 findings, label severities, matchBasedId fingerprints, CWE tag
   assert.equal(run.findings.length, 77);
   assert.deepEqual(countBy(run.findings, (f) => f.severity), { MEDIUM: 42, CRITICAL: 34, HIGH: 1 });
   assert.deepEqual(countBy(run.findings, (f) => f.category), { CODE: 77 });
-  assert.ok(run.findings.every((f) => f.fingerprint.startsWith("fp:") && f.securitySeverity === null && f.cwes.length > 0 && f.path));
+  assert.ok(run.findings.every((f) => f.fingerprint.startsWith("fp:") && f.details.securitySeverity === undefined && f.cwes.length > 0 && f.path));
   const f = run.findings[0];
   assert.equal(f.path, "Gruntfile.js");
   assert.deepEqual(lines(f), [75, 75, 22, 53]);
@@ -104,7 +104,7 @@ test("trivy-image: 4 CONTAINER findings with package coordinates from the messag
   for (const f of run.findings) {
     assert.equal(f.category, C.CONTAINER);
     assert.equal(f.severity, S.MEDIUM);
-    assert.equal(f.securitySeverity, 5.3);
+    assert.equal(f.details.securitySeverity, 5.3);
     assert.equal(f.cvssScore, 5.3);
     assert.equal(f.cvssVector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:N/A:N");
     assert.equal(f.path, "testdata/fixtures/images/alpine-310.tar.gz");
@@ -117,7 +117,7 @@ test("trivy-config-terraform: 8 IAC findings, numeric security-severity", () => 
   assertCommon(log);
   const run = log.runs[0];
   assert.deepEqual([run.tool, run.toolVersion, run.rules.length], ["Trivy", null, 8]);
-  assert.deepEqual(run.findings.map((f) => [f.ruleId, f.severity, f.securitySeverity, f.startLine, f.endLine]), [
+  assert.deepEqual(run.findings.map((f) => [f.ruleId, f.severity, f.details.securitySeverity, f.startLine, f.endLine]), [
     ["AWS-0086", S.HIGH, 8, 8, 10], ["AWS-0087", S.HIGH, 8, 8, 10], ["AWS-0089", S.LOW, 2, 8, 10], ["AWS-0090", S.MEDIUM, 5.5, 16, 16],
     ["AWS-0091", S.HIGH, 8, 8, 10], ["AWS-0093", S.HIGH, 8, 8, 10], ["AWS-0094", S.LOW, 2, 8, 10], ["AWS-0132", S.HIGH, 8, 8, 10],
   ]);

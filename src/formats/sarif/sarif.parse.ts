@@ -3,7 +3,7 @@ import { buildUriBases } from "./location";
 import { RuleIndex } from "./rules";
 import { normalizeResult, RunContext } from "./sarif.result";
 import { checkLimits } from "./limits";
-import { IngestInputError, NormalizedFinding, ParsedLog, ParsedRun, ParseOptions, RuleRecord } from "./types";
+import { IngestInputError, ParsedFinding, ParsedLog, ParsedRun, ParseOptions, RuleRecord } from "./types";
 import { arr, get, isObj, str, text, typeName } from "./values";
 import { Warnings } from "./warnings";
 
@@ -113,7 +113,7 @@ export function parseSarif(log: unknown, options: ParseOptions = {}): ParsedLog 
       ruleCache: new Map(),
     };
 
-    const findings: NormalizedFinding[] = [];
+    const findings: ParsedFinding[] = [];
     for (let i = 0; i < results.length; i++) {
       const f = normalizeResult(results[i], `${label}.results[${i}]`, ctx);
       if (f) findings.push(f);

@@ -7,7 +7,7 @@ import { messageTitle, renderMessage, ruleTitle } from "./message";
 import { RuleIndex } from "./rules";
 import { parseSecuritySeverity, SecuritySeverity, severityFromLevel } from "./severity";
 import {
-  FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, NormalizedFinding, ParseOptions,
+  FindingCategory, IngestInputError, MAX_MESSAGE_CHARS, ParsedFinding, parsedDetails, ParseOptions,
 } from "./types";
 import { arr, get, isObj, msgText, str, stringArray, text, truncate, typeName } from "./values";
 import { Warnings } from "./warnings";
@@ -85,7 +85,7 @@ function ruleFacts(ctx: RunContext, rule: unknown, ruleId: string): RuleFacts {
 }
 
 /** One SARIF result → one finding, or null for results that are not findings (pass, absent, …). */
-export function normalizeResult(result: unknown, where: string, ctx: RunContext): NormalizedFinding | null {
+export function normalizeResult(result: unknown, where: string, ctx: RunContext): ParsedFinding | null {
   if (!isObj(result)) throw new IngestInputError("INVALID_SARIF", `${where}: must be an object, got ${typeName(result)}`);
   const kind = str(get(result, "kind")) ?? "fail";
   if (NON_FINDING_KINDS.has(kind)) {
@@ -153,7 +153,6 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
     message: msg.value,
     category,
     severity,
-    securitySeverity: security?.score ?? null,
     path: loc.path,
     startLine: loc.startLine,
     endLine: loc.endLine,
@@ -169,6 +168,6 @@ export function normalizeResult(result: unknown, where: string, ctx: RunContext)
     cvssVector: cvss.vector,
     suppressed: suppression.suppressed,
     suppressionReason: suppression.reason,
-    kind,
+    details: parsedDetails({ kind, securitySeverity: security?.score ?? null, fixedVersion: pkg.fixed }),
   };
 }

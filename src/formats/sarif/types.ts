@@ -1,6 +1,6 @@
 import { DomainError } from "../../common/errors";
 import { FindingCategory, Severity } from "../../common/types";
-import type { RuleInput } from "../../findings";
+import type { FindingInput, RuleInput } from "../../findings";
 
 export { FindingCategory, Severity };
 
@@ -9,39 +9,37 @@ export interface RuleRecord extends RuleInput {
   defaultLevel: string | null;
 }
 
-export interface NormalizedFinding {
-  /** Stable identity within (repository, analysisCategory); prefixed "pf:" | "fp:" | "h:"; <= 128 chars. */
-  fingerprint: string;
-  tool: string;
-  toolVersion: string | null;
-  ruleId: string;
-  title: string;
-  message: string;
-  category: FindingCategory;
-  severity: Severity;
-  securitySeverity: number | null;
-  path: string | null;
-  startLine: number | null;
-  endLine: number | null;
-  startColumn: number | null;
-  endColumn: number | null;
-  snippet: string | null;
-  vulnerabilityId: string | null;
-  cwes: string[];
-  packageName: string | null;
-  packageVersion: string | null;
-  fixedVersion: string | null;
-  cvssScore: number | null;
-  cvssVector: string | null;
-  suppressed: boolean;
-  suppressionReason: string | null;
+/**
+ * What a parser knows of a finding beyond the load path's columns, kept in
+ * FindingInput.details (priority reads fixAvailable; the API shows the rest).
+ */
+export type ParsedDetails = {
+  /** SARIF result kind: fail, review, open, … */
   kind: string;
-  /** CycloneDX only: package URL of the affected component when known. */
-  purl?: string | null;
-  /** CycloneDX only: effective VEX analysis state after merging statements (e.g. "exploitable", "not_affected"). */
-  analysisState?: string | null;
-  /** CycloneDX only: affected versions / vers ranges named by the open statements. */
+  /** The rule's security-severity (a CVSS-like number), when given. */
+  securitySeverity?: number;
+  /** CycloneDX: package URL of the affected component. */
+  purl?: string;
+  /** CycloneDX: effective VEX analysis state after merging statements (e.g. "exploitable", "not_affected"). */
+  analysisState?: string;
+  /** CycloneDX: affected versions / vers ranges named by the open statements. */
   affectedVersions?: string[];
+  /** A fixed version is known. */
+  fixAvailable?: true;
+};
+
+/** A parsed finding: the load path's input itself (no intermediate shape), with the parser's details typed. */
+export type ParsedFinding = FindingInput & { message: string; details: ParsedDetails };
+
+/** details as the parsers fill them: absent facts are left out, not null. */
+export function parsedDetails(d: { kind: string; securitySeverity: number | null; fixedVersion: string | null; purl?: string | null; analysisState?: string | null; affectedVersions?: string[] }): ParsedDetails {
+  const details: ParsedDetails = { kind: d.kind };
+  if (d.securitySeverity != null) details.securitySeverity = d.securitySeverity;
+  if (d.purl) details.purl = d.purl;
+  if (d.analysisState) details.analysisState = d.analysisState;
+  if (d.affectedVersions?.length) details.affectedVersions = d.affectedVersions;
+  if (d.fixedVersion) details.fixAvailable = true;
+  return details;
 }
 
 export interface ParsedRun {
@@ -49,7 +47,7 @@ export interface ParsedRun {
   toolVersion: string | null;
   analysisCategory: string;
   rules: RuleRecord[];
-  findings: NormalizedFinding[];
+  findings: ParsedFinding[];
 }
 
 export interface ParsedLog {

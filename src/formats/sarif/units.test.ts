@@ -4,12 +4,12 @@ import { inferCategory } from "./category";
 import { normalizeCwe, vulnerabilityIdFrom } from "./ids";
 import { categoryFromAutomationId, parseSarif } from "./sarif.parse";
 import { parseSecuritySeverity, severityFromLevel, severityFromScore } from "./severity";
-import { FindingCategory as C, NormalizedFinding, ParseOptions, Severity as S } from "./types";
+import { FindingCategory as C, ParsedFinding, ParseOptions, Severity as S } from "./types";
 
 type Json = Record<string, any>;
 const loc = (uri: string, extra: Json = {}) => [{ physicalLocation: { artifactLocation: { uri, ...extra } } }];
 const res = (extra: Json = {}): Json => ({ ruleId: "r1", message: { text: "something is wrong" }, locations: loc("src/a.js"), ...extra });
-function one(result: Json, run: Json = {}, options?: ParseOptions): { f: NormalizedFinding; warnings: string[] } {
+function one(result: Json, run: Json = {}, options?: ParseOptions): { f: ParsedFinding; warnings: string[] } {
   const log = parseSarif({ version: "2.1.0", runs: [{ tool: { driver: { name: "tool", rules: [{ id: "r1" }] } }, results: [result], ...run }] }, options);
   return { f: log.runs[0].findings[0], warnings: log.warnings };
 }
@@ -147,7 +147,7 @@ test("kinds and baseline: pass/notApplicable/informational and absent results ar
     res({ kind: "review" }), res({ kind: "open", level: "none" }), res(),
   ] }] });
   assert.equal(log.resultCount, 7);
-  assert.deepEqual(log.runs[0].findings.map((f) => [f.kind, f.severity]), [["review", S.MEDIUM], ["open", S.INFO], ["fail", S.MEDIUM]]);
+  assert.deepEqual(log.runs[0].findings.map((f) => [f.details.kind, f.severity]), [["review", S.MEDIUM], ["open", S.INFO], ["fail", S.MEDIUM]]);
   assert.ok(log.warnings.some((w) => /skipped 3 result\(s\) of kind/.test(w)));
   assert.ok(log.warnings.some((w) => /skipped 1 result\(s\) with baselineState "absent"/.test(w)));
 });
