@@ -1,3 +1,4 @@
+import { AnnotationService } from "./annotations";
 import { connectorRegistry } from "./connectors";
 import { Database, openDatabase } from "./db/database";
 import { EventLogSubscriber } from "./events/outbox";
@@ -30,11 +31,13 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const registry = connectorRegistry();
   const sync = new SyncService(ds, secrets, findingStore, logger, registry);
+  const connectors = new ConnectorService(ds, secrets, sync, registry);
   return {
     priority,
     findingStore,
     sync,
-    connectors: new ConnectorService(ds, secrets, sync, registry),
+    connectors,
+    annotations: new AnnotationService(ds, priority, connectors),
     ingest: new IngestService(ds, findingStore, logger),
     findings: new FindingQueryService(ds, config.maxPageSize),
     inventory: new InventoryService(ds, config.maxPageSize),

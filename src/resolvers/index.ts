@@ -1,4 +1,5 @@
 import { NonEmptyArray } from "type-graphql";
+import { AnnotationResolver } from "./annotation.resolver";
 import { AuditResolver } from "./audit.resolver";
 import { CloudResourceResolver } from "./cloud-resource.resolver";
 import { BuildArtifactResolver, CloudResourceSourcesResolver, CodeToCloudResolver, ExposurePathResolver, FindingResourcesResolver } from "./code-to-cloud.resolver";
@@ -20,4 +21,5 @@ export const RESOLVERS: NonEmptyArray<Function> = [
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
   SummaryResolver, TokenResolver, IngestResolver, AuditResolver,
   CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver, FindingEventResolver,
+  AnnotationResolver,
 ];

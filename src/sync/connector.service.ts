@@ -3,7 +3,7 @@ import type { DataSource } from "typeorm";
 import type { SecretBox } from "../common/crypto";
 import { ConflictError, NotFoundError, UserInputError } from "../common/errors";
 import { Connector, SyncRun } from "../entities";
-import type { ConnectorFields, ConnectorRegistry } from "../connectors/core";
+import type { ConnectorFields, ConnectorRegistry, PullRequestHost } from "../connectors/core";
 import type { SyncService } from "./sync.service";
 
 export type { ConnectorFields };
@@ -57,9 +57,25 @@ export class ConnectorService {
     return true;
   }
 
+  /**
+   * The pull request host of the connector that syncs `organizationId`, with
+   * its credentials (they stay inside the host); null when no connector syncs
+   * it or its source has no pull request support.
+   */
+  async pullRequestHost(organizationId: string): Promise<PullRequestHost | null> {
+    const c = await this.ds.getRepository(Connector).findOne({ where: { organizationId }, order: { createdAt: "ASC" } });
+    if (!c?.credentials) return null;
+    const def = this.registry.get(c.provider);
+    if (!def.pullRequests) return null;
+    return def.pullRequests({ ...c, options: c.options ?? {} }, JSON.parse(this.secrets.open(c.credentials)), this.tuning());
+  }
+
   trigger(id: string): Promise<SyncRun> {
     return this.sync.trigger(id);
   }
+
+  /** The SyncService's knobs (tests inject sleep and timeouts there), shared with pull request hosts. */
+  private tuning(): Record<string, unknown> { return this.sync.options; }
 
   private seal(c: unknown): string {
     return this.secrets.seal(JSON.stringify(c));

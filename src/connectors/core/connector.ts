@@ -2,6 +2,7 @@ import type { DataSource } from "typeorm";
 import type { Logger } from "../../common/logger";
 import type { ConnectorProvider } from "../../common/types";
 import type { FindingStore } from "../../findings";
+import type { PullRequestHost } from "./pull-requests";
 
 /** What createConnector/updateConnector hand a connector to validate (provider-specific fields among them). */
 export interface ConnectorFields {
@@ -78,4 +79,6 @@ export interface ConnectorDefinition<Credentials = unknown> {
   /** Provider settings kept on the connector (connector.options); `current` on update. */
   options(input: ConnectorFields, current: Record<string, unknown> | null): Record<string, unknown>;
   run(input: ConnectorRunInput<Credentials>): Promise<ConnectorRunResult>;
+  /** Pull request reads and annotation posting with this connector's credentials (absent: the source has none). */
+  pullRequests?(connector: ConnectorRecord, credentials: Credentials, tuning: Record<string, unknown>): PullRequestHost;
 }

@@ -9,3 +9,5 @@ export { isDenied, skipUnlessStop } from "./errors";
 export { upsertProjects } from "./load-inventory";
 export type { InventoryRepository } from "./inventory.types";
 export { SourceClient, realSleep, type AuthProvider, type ClientStats, type Send, type Sleep, type SourceClientOptions } from "./http-client";
+export type { AnnotationToPost, LineRange, PublishedState, PublishResult, PullRequestHost, PullRequestInfo } from "./pull-requests";
+export { addedLines, blockLines, touches } from "./changed-lines";

@@ -1,7 +1,8 @@
 import { UserInputError } from "../../common/errors";
 import { ConnectorProvider } from "../../common/types";
 import type { ConnectorDefinition, ConnectorFields } from "../core";
-import { GitHubCredentials, isRsaPrivateKey } from "./auth";
+import { authFor, GitHubCredentials, isRsaPrivateKey } from "./auth";
+import { GitHubPullRequests } from "./pull-requests";
 import type { GitHubClientOptions } from "./client";
 import type { SyncOptions } from "./sync-context";
 import { runGitHubSync } from "./sync";
@@ -26,6 +27,10 @@ export const githubConnector: ConnectorDefinition<GitHubCredentials> = {
     const client = { ...(input.tuning.github as Partial<GitHubClientOptions> | undefined), signal: input.signal };
     const r = await runGitHubSync({ ...input, client, options: input.tuning.githubSync as Partial<SyncOptions> | undefined });
     return { ...r, requestsByApi: { graphql: r.counts["requests.graphql"] ?? 0, rest: r.counts["requests.rest"] ?? 0 } };
+  },
+  pullRequests(connector, credentials, tuning) {
+    const client = tuning.github as Partial<GitHubClientOptions> | undefined;
+    return GitHubPullRequests.create({ ...client, baseUrl: connector.url, auth: authFor(connector.url, credentials, client?.now) });
   },
 };
 

@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { githubSchema } from "./schema";
 import { FakeGraphql, FieldError } from "./graphql";
-import { FakeOptions, FakeOrg, FakeRepo, generateOrg } from "./data";
+import { FakeOptions, FakeOrg, FakeRepo, generateOrg, SHA } from "./data";
 
 /**
  * A fake GitHub (GraphQL + REST) on 127.0.0.1:0. Every GraphQL document is
@@ -40,6 +40,10 @@ export class FakeGitHub {
   app = { id: "12345", installationId: "777", publicKey: "", privateKey: "" };
   remaining = 5000;
   limit = 5000;
+  /** Pull requests by "repo#number": head commit and files with their patches (GET …/pulls/{n}, …/pulls/{n}/files). */
+  pulls = new Map<string, { head: string; files: { filename: string; status: string; patch?: string }[] }>();
+  /** Check runs as posted (POST …/check-runs) and updated (PATCH: annotations appended, as GitHub does). */
+  checkRuns: { id: number; repo: string; name: string; headSha: string; conclusion: string | null; annotations: Record<string, unknown>[]; requests: number }[] = [];
   private server!: http.Server;
   private gql!: FakeGraphql;
 
@@ -118,8 +122,29 @@ export class FakeGitHub {
       this.remaining -= r.cost;
       return send(r.status, r.json);
     }
+    if (req.method === "POST" || req.method === "PATCH") { this.remaining--; return this.checks(req.method, path, body, send); }
     if (req.method !== "GET") return send(404, { message: "Not Found" });
     return this.rest(path, u.searchParams, String(req.headers["if-none-match"] ?? ""), (s, j, h) => { if (s !== 304) this.remaining--; send(s, j, h); });
+  }
+
+  private checks(method: string, path: string, body: string, send: (s: number, j: unknown) => void) {
+    const seg = path.split("/").filter(Boolean);
+    if (seg[0] !== "repos" || seg[1] !== this.org.login || seg[3] !== "check-runs") return send(404, { message: "Not Found" });
+    const input = JSON.parse(body || "{}") as { name?: string; head_sha?: string; conclusion?: string; output?: { annotations?: Record<string, unknown>[] } };
+    const annotations = input.output?.annotations ?? [];
+    if (annotations.length > 50) return send(422, { message: "Only 50 annotations are allowed per request" });
+    if (method === "POST" && seg.length === 4) {
+      if (!input.name || !input.head_sha) return send(422, { message: "name and head_sha are required" });
+      const run = { id: this.checkRuns.length + 1, repo: seg[2], name: input.name, headSha: input.head_sha, conclusion: input.conclusion ?? null, annotations: [...annotations], requests: 1 };
+      this.checkRuns.push(run);
+      return send(201, { id: run.id, html_url: `https://github.example/${seg[1]}/${seg[2]}/runs/${run.id}` });
+    }
+    const run = method === "PATCH" && seg.length === 5 ? this.checkRuns.find((r) => r.id === Number(seg[4]) && r.repo === seg[2]) : undefined;
+    if (!run) return send(404, { message: "Not Found" });
+    run.annotations.push(...annotations);
+    run.requests++;
+    if (input.conclusion) run.conclusion = input.conclusion;
+    send(200, { id: run.id, html_url: `https://github.example/${seg[1]}/${seg[2]}/runs/${run.id}` });
   }
 
   private exchange(req: http.IncomingMessage, path: string, send: (s: number, j: unknown) => void) {
@@ -164,6 +189,12 @@ export class FakeGitHub {
       if (rest === "members") return page(org.admins.map((login) => ({ login })));
       if (rest === "code-scanning/alerts") return this.orgAlertsForbidden ? send(403, { message: "Must be an owner or security manager" }) : alerts(org.codeScanning, false);
       if (rest === "secret-scanning/alerts") return this.orgAlertsForbidden ? send(403, { message: "Must be an owner or security manager" }) : alerts(org.secretScanning, true);
+    }
+    if (seg[0] === "repos" && seg[1] === org.login && seg[3] === "pulls") {
+      const pr = this.pulls.get(`${seg[2]}#${seg[4]}`);
+      if (!pr) return send(404, { message: "Not Found" });
+      if (seg.length === 5) return send(200, { number: Number(seg[4]), state: "open", head: { sha: pr.head, ref: "feature" } });
+      if (seg.length === 6 && seg[5] === "files") return page(pr.files.map((f) => ({ sha: SHA(1), additions: 1, deletions: 0, changes: 1, ...f })));
     }
     if (seg[0] === "repos" && seg[1] === org.login && seg.length === 5 && seg[4] === "alerts") {
       const full = `${seg[1]}/${seg[2]}`;

@@ -1,0 +1,1 @@
+export { AnnotationService, type AnnotateResult, type PullRequestAnnotationRow, type PullRequestHosts } from "./annotation.service";
