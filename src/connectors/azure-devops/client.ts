@@ -71,6 +71,8 @@ export class AzureDevOpsClient extends SourceClient {
         throw Object.assign(new Error(`resource areas: ${e.message ?? "request failed"}`), { status: 500 });
       }
     }, () => []);
+    // The library made two requests in that one attempt: OPTIONS _apis/Location and GET _apis/ResourceAreas.
+    this.count("core", "location");
     const list = Array.isArray(areas) ? areas : [];
     const url = (id: string) => list.find((a) => a.id?.toLowerCase() === id)?.locationUrl;
     const release = url(RELEASE_AREA_ID);

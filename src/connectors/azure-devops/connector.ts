@@ -6,7 +6,7 @@ import { runAzureDevOpsSync, type AzureDevOpsCredentials } from "./sync";
 /** Azure DevOps organization names: letters, digits and hyphens, starting and ending with a letter or digit (Server collections: also `_` and `.`). */
 const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$/;
 /** Project names: no control characters or the characters Azure DevOps forbids (\/:*?"<>|;#$*{},+=[]), at most 64. */
-const PROJECT = /^[^\\/:*?"<>|;#${},+=[\]\u0000-\u001f]{1,64}$/;
+const PROJECT = /^[^\\/:*?"<>|;#${},+=[\]\p{Cc}]{1,64}$/u;
 
 /** The Azure DevOps connector: a PAT, on dev.azure.com/{organization} or an Azure DevOps Server collection URL. */
 export const azureDevOpsConnector: ConnectorDefinition<AzureDevOpsCredentials> = {
