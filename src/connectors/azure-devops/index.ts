@@ -1,0 +1,2 @@
+export { azureDevOpsConnector } from "./connector";
+export { AzureDevOpsClient } from "./client";
