@@ -84,13 +84,23 @@ export class AzureDevOpsClient extends SourceClient {
 
   /** One GET. `kind` names the host's budget: core (collection), release (vsrm), advsec. */
   async rest<T>(resource: string, url: string, kind = "core"): Promise<AdoResult<T>> {
+    return this.request<T>("GET", resource, url, undefined, kind);
+  }
+
+  /** A write (POST/PATCH with a JSON body): pull request threads and statuses. */
+  async send<T>(method: "POST" | "PATCH", resource: string, url: string, body: unknown, kind = "core"): Promise<AdoResult<T>> {
+    return this.request<T>(method, resource, url, body, kind);
+  }
+
+  private async request<T>(method: string, resource: string, url: string, body: unknown, kind: string): Promise<AdoResult<T>> {
     const withAuth = this.trustedUrl(url);
     return this.withRetries(kind, resource, async (fetchImpl) => {
       const headers: Record<string, string> = { accept: "application/json", "x-tfs-fedauthredirect": "Suppress" };
       if (withAuth) headers.authorization = this.authorization;
+      if (body !== undefined) headers["content-type"] = "application/json";
       let res: Response;
       try {
-        res = await fetchImpl(url, { headers, redirect: "manual" });
+        res = await fetchImpl(url, { method, headers, redirect: "manual", body: body === undefined ? undefined : JSON.stringify(body) });
       } catch (err) {
         const e = err as Error;
         if (e.name === "AbortError" || e.name === "TimeoutError") throw err;

@@ -2,6 +2,8 @@ import { UserInputError } from "../../common/errors";
 import { ConnectorProvider } from "../../common/types";
 import type { ConnectorDefinition, ConnectorFields } from "../core";
 import { runAzureDevOpsSync, type AzureDevOpsCredentials } from "./sync";
+import type { AzureDevOpsClientOptions } from "./client";
+import { AzureDevOpsPullRequests } from "./pull-requests";
 
 /** Azure DevOps organization names: letters, digits and hyphens, starting and ending with a letter or digit (Server collections: also `_` and `.`). */
 const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$/;
@@ -37,4 +39,8 @@ export const azureDevOpsConnector: ConnectorDefinition<AzureDevOpsCredentials> =
     return { ...current, projects: names };
   },
   run: (input) => runAzureDevOpsSync(input),
+  pullRequests(connector, credentials, tuning) {
+    const client = (tuning.azureDevOps ?? {}) as Partial<AzureDevOpsClientOptions>;
+    return AzureDevOpsPullRequests.create({ maxConcurrency: 4, ...client, collectionUrl: connector.url, pat: credentials.token });
+  },
 };

@@ -50,6 +50,11 @@ export class FakeAzureDevOps {
   /** A secret the fake puts into service connection and variable group answers: it must be stored nowhere. */
   readonly secretValue = "SUPERSECRET-variable-value-42";
   urls: Record<Host, string> = { collection: "", release: "", advsec: "" };
+  /** Pull requests by "project/repo#id": commits, the last iteration's changes and each file's line blocks. */
+  pulls = new Map<string, { head: string; base: string; iterations: number; changes: { path: string; changeType: string }[]; diffs: Record<string, { changeType: number; modifiedLineNumberStart: number; modifiedLinesCount: number }[]> }>();
+  /** Threads and statuses as posted (POST …/threads, PATCH …/threads/{id}, POST …/statuses). */
+  threads: { id: number; pr: string; status: number; filePath: string; line: number; content: string; patches: number }[] = [];
+  statuses: { pr: string; state: string; description: string }[] = [];
   private servers: http.Server[] = [];
 
   constructor(o: FakeOptions = {}) {
@@ -207,6 +212,9 @@ export class FakeAzureDevOps {
     }
     const parts = u.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     if (parts[0] !== this.org) return reply(404, { message: "organization not found" });
+    const body = req.method === "POST" || req.method === "PATCH"
+      ? await new Promise<any>((done) => { let b = ""; req.on("data", (c) => (b += c)); req.on("end", () => { try { done(JSON.parse(b || "null")); } catch { done(null); } }); })
+      : null;
     const rest = parts.slice(1);
     // Location negotiation (the library): OPTIONS _apis/{area}, GET _apis/ResourceAreas.
     if (req.method === "OPTIONS" && rest[0] === "_apis") {
@@ -234,6 +242,15 @@ export class FakeAzureDevOps {
     const r = rest.slice(2).join("/");
     log.status = 200;
     if (host === "collection") {
+      const pull = /^git\/repositories\/([^/]+)\/pullrequests\/(\d+)(?:\/(.*))?$/i.exec(r);
+      if (pull) return this.pullRequest(p, pull[1], Number(pull[2]), (pull[3] ?? "").toLowerCase(), req.method ?? "GET", body, u, reply);
+      const diffs = /^git\/repositories\/([^/]+)\/filediffs$/i.exec(r);
+      if (diffs && req.method === "POST") {
+        const prs = [...this.pulls.entries()].filter(([k]) => k.startsWith(`${p.name}/${diffs[1]}#`)).map(([, v]) => v);
+        const pr = prs.find((x) => x.head === body?.targetVersionCommit && x.base === body?.baseVersionCommit);
+        if (!pr) return reply(404, { message: "TF401175: The version descriptor could not be resolved" });
+        return reply(200, (body.fileDiffParams as { path: string }[]).map((f) => ({ path: f.path, originalPath: f.path, lineDiffBlocks: pr.diffs[f.path] ?? [] })));
+      }
       if (r === "git/repositories") {
         return this.page(res, u, p.repos.map((x) => ({ id: x.id, name: x.name, defaultBranch: x.defaultBranch ?? undefined, isDisabled: x.isDisabled, isFork: x.isFork, isInMaintenance: false, size: x.size,
           project: { id: p.id, name: p.name, visibility: p.visibility }, webUrl: `https://dev.azure.com/${this.org}/${p.name}/_git/${x.name}`, remoteUrl: `https://${this.org}@dev.azure.com/${this.org}/${p.name}/_git/${x.name}` })));
@@ -268,5 +285,38 @@ export class FakeAzureDevOps {
       return this.page(res, u, list);
     }
     return reply(404, { message: `no route ${host} ${u.pathname}` });
+  }
+
+  private pullRequest(p: FakeProject, repo: string, id: number, sub: string, method: string, body: any, u: URL, reply: (s: number, b: unknown) => void) {
+    const key = `${p.name}/${repo}#${id}`;
+    const pr = this.pulls.get(key);
+    if (!pr) return reply(404, { message: `TF401180: The requested pull request was not found.` });
+    if (method === "GET" && sub === "") return reply(200, { pullRequestId: id, status: "active", lastMergeSourceCommit: { commitId: pr.head }, lastMergeTargetCommit: { commitId: pr.base } });
+    if (method === "GET" && sub === "iterations") return reply(200, { count: pr.iterations, value: Array.from({ length: pr.iterations }, (_, i) => ({ id: i + 1 })) });
+    const ch = /^iterations\/(\d+)\/changes$/.exec(sub);
+    if (method === "GET" && ch) {
+      if (Number(ch[1]) !== pr.iterations) return reply(200, { changeEntries: [] });
+      const skip = Number(u.searchParams.get("$skip") ?? 0), top = Number(u.searchParams.get("$top") ?? 100);
+      const entries = pr.changes.slice(skip, skip + top).map((c, i) => ({ changeTrackingId: skip + i + 1, changeType: c.changeType, item: { path: c.path } }));
+      return reply(200, { changeEntries: entries, ...(skip + top < pr.changes.length ? { nextSkip: skip + top, nextTop: top } : {}) });
+    }
+    if (method === "POST" && sub === "threads") {
+      const t = { id: this.threads.length + 1, pr: key, status: body.status, filePath: body.threadContext?.filePath, line: body.threadContext?.rightFileStart?.line, content: body.comments?.[0]?.content ?? "", patches: 0 };
+      this.threads.push(t);
+      return reply(200, { id: t.id, status: t.status });
+    }
+    const th = /^threads\/(\d+)$/.exec(sub);
+    if (method === "PATCH" && th) {
+      const t = this.threads.find((x) => x.id === Number(th[1]) && x.pr === key);
+      if (!t) return reply(404, { message: "thread not found" });
+      if (body?.status != null) t.status = body.status;
+      t.patches++;
+      return reply(200, { id: t.id, status: t.status });
+    }
+    if (method === "POST" && sub === "statuses") {
+      this.statuses.push({ pr: key, state: body.state, description: body.description });
+      return reply(201, { id: this.statuses.length, state: body.state });
+    }
+    return reply(404, { message: `no pull request route ${sub}` });
   }
 }
