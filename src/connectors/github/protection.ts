@@ -49,6 +49,13 @@ export interface EffectiveProtection {
   bypassActors: BypassActor[];
   /** Rulesets in evaluate mode that would apply (reported, not enforced). */
   evaluateOnly: string[];
+  /**
+   * What could not be read ("branch protection rules", "rulesets", "rules of
+   * ruleset org:acme:x", "bypass list of ruleset …"): while it is not empty,
+   * a count or list may be short of the truth. Absent on rows stored before it
+   * was recorded.
+   */
+  unreadable?: string[];
 }
 
 /** fnmatch as GitHub uses it for branch patterns: `*` stops at `/`, `**` does not. */
@@ -92,16 +99,22 @@ export function rulesetApplies(rs: RulesetRaw, branch: string): boolean {
 }
 
 export function effectiveProtection(branch: string | null, classic: BranchProtectionRuleRaw[] | null, rulesets: RulesetRaw[] | null): EffectiveProtection {
+  // What could not be read, in the order met (see EffectiveProtection.unreadable).
+  const unreadable: string[] = [];
+  if (classic === null) unreadable.push("branch protection rules");
+  if (rulesets === null) unreadable.push("rulesets");
   const p: EffectiveProtection = {
     branch, protected: false, sources: [], requirePullRequest: false, requiredApprovingReviews: 0, requireCodeOwnerReview: false,
     dismissStaleReviews: false, requireLastPushApproval: false, requireConversationResolution: false, requireStatusChecks: false,
     requiredStatusChecks: [], blockForcePushes: false, blockDeletions: false, requireSignedCommits: false, requireLinearHistory: false,
-    enforcedForAdmins: false, bypassActors: [], evaluateOnly: [],
+    enforcedForAdmins: false, bypassActors: [], evaluateOnly: [], unreadable,
   };
   if (!branch) return p;
   const checks = new Set<string>();
   let anyBypassable = false;
   let enforcedSomewhere = false;
+  let bypassUnread = false;
+  let bypassKnown = false;
   const rule = classic ? matchingBranchRule(classic, branch) : null;
   if (rule) {
     p.sources.push(`branch-protection:${rule.pattern}`);
@@ -119,17 +132,17 @@ export function effectiveProtection(branch: string | null, classic: BranchProtec
     p.blockDeletions ||= !rule.allowsDeletions;
     p.requireSignedCommits ||= rule.requiresCommitSignatures;
     p.requireLinearHistory ||= rule.requiresLinearHistory;
-    if (rule.isAdminEnforced) enforcedSomewhere = true; else anyBypassable = true;
+    if (rule.isAdminEnforced) enforcedSomewhere = true; else { anyBypassable = true; bypassKnown = true; }
   }
   for (const rs of rulesets ?? []) {
     if (rs.enforcement === "DISABLED" || !rulesetApplies(rs, branch)) continue;
     if (rs.enforcement !== "ACTIVE") { p.evaluateOnly.push(`${rs.source}:${rs.name}`); continue; }
     p.sources.push(`ruleset:${rs.source}:${rs.name}`);
     p.protected = true;
-    if (rs.bypassActors === null) anyBypassable = true; // unreadable: not claimed as enforced
-    else if (rs.bypassActors.length) { anyBypassable = true; p.bypassActors.push(...rs.bypassActors); }
+    if (rs.bypassActors === null) { anyBypassable = true; bypassUnread = true; unreadable.push(`bypass list of ruleset ${rs.source}:${rs.name}`); } // not claimed as enforced
+    else if (rs.bypassActors.length) { anyBypassable = true; bypassKnown = true; p.bypassActors.push(...rs.bypassActors); }
     else enforcedSomewhere = true;
-    if (rs.rules === null) continue;
+    if (rs.rules === null) { unreadable.push(`rules of ruleset ${rs.source}:${rs.name}`); continue; }
     for (const r of rs.rules) {
       const params = r.parameters ?? {};
       switch (r.type) {
@@ -154,6 +167,8 @@ export function effectiveProtection(branch: string | null, classic: BranchProtec
   }
   p.requiredStatusChecks = [...checks].sort();
   p.enforcedForAdmins = p.protected === true && enforcedSomewhere && !anyBypassable;
+  // Only an unreadable bypass list stands between this and "enforced": that is not knowing, not a bypass.
+  if (p.protected === true && bypassUnread && !bypassKnown) p.enforcedForAdmins = "unknown";
   // What could not be read stays unknown rather than looking unprotected.
   if (classic === null || rulesets === null || (rulesets ?? []).some((r) => r.rules === null && r.enforcement === "ACTIVE")) {
     for (const k of ["protected", "requirePullRequest", "requireCodeOwnerReview", "dismissStaleReviews", "requireLastPushApproval",
