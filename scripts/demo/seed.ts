@@ -6,6 +6,10 @@ import { relinkResources } from "../../src/cloud";
 import { FindingStore, FindingInput } from "../../src/findings";
 import { RULES, INTEL } from "./catalog";
 import { rng, Rng } from "./random";
+import {
+  POLICY_TYPES, secureFile, serviceConnection, transformBuildDefinition, transformRepository, variableGroup, withPolicies,
+  type BuildDefinitionRaw, type PolicyRaw, type ProjectRaw, type RepositoryRaw,
+} from "../../src/connectors/azure-devops/transforms";
 
 const GH_REPOS = ["api", "web", "payments-service", "checkout", "identity", "notifications", "search", "recommendations", "mobile-backend",
   "admin-portal", "data-pipeline", "ml-models", "terraform-infra", "helm-charts", "docs", "design-system", "analytics", "billing",
@@ -30,13 +34,42 @@ export async function seedDemo(ds: DataSource, store: FindingStore, seed = 42): 
   for (const name of GH_REPOS) {
     repos.push(em.create(Repository, { organizationId: acme.id, name, fullName: `acme/${name}`, visibility: r.chance(0.2) ? "PUBLIC" : "PRIVATE", defaultBranch: "main", archived: name === "legacy-monolith", url: `https://github.com/acme/${name}`, source: "demo", pushedAt: new Date(Date.now() - r.int(1, 90) * 86400000), settings: { secretScanning: r.chance(0.7), codeScanning: r.chance(0.6), dependabot: r.chance(0.8) } }));
   }
-  for (const [projectName, names] of Object.entries(ADO)) {
-    const project = await em.save(em.create(Project, { organizationId: fabrikam.id, name: projectName, url: `https://dev.azure.com/fabrikam/${projectName}` }));
-    for (const name of names) {
-      repos.push(em.create(Repository, { organizationId: fabrikam.id, projectId: project.id, name, fullName: `fabrikam/${projectName}/${name}`, visibility: "PRIVATE", defaultBranch: "main", url: `https://dev.azure.com/fabrikam/${projectName}/_git/${name}`, source: "demo", settings: { advancedSecurity: r.chance(0.5) } }));
+  // Azure DevOps in the shape its connector produces: raw REST objects through the connector's own transforms.
+  const adoBuilds: { projectId: string; def: BuildDefinitionRaw; repoExternalId: string }[] = [];
+  const adoProjects: Record<string, unknown> = {};
+  for (const [pi, [projectName, names]] of Object.entries(ADO).entries()) {
+    const project = await em.save(em.create(Project, { organizationId: fabrikam.id, name: projectName, url: `https://dev.azure.com/fabrikam/${projectName}`, externalId: `demo-project-${pi}` }));
+    const raw: ProjectRaw = { id: `demo-project-${pi}`, name: projectName, visibility: "private" };
+    const repoRaws: RepositoryRaw[] = names.map((name, i) => ({ id: `00000000-0000-4000-8000-${String(pi * 100 + i).padStart(12, "0")}`, name, defaultBranch: "refs/heads/main",
+      webUrl: `https://dev.azure.com/fabrikam/${projectName}/_git/${name}`, size: 1000 + i, isDisabled: false, isFork: false }));
+    // payments: two approvals on main, creator vote not counted, votes reset on push, build validation on payments-api;
+    // platform: reviewers on release branches only, which protects nothing on main.
+    const policies: PolicyRaw[] = pi === 0 ? [
+      { id: 1, type: { id: POLICY_TYPES.minimumReviewers }, isEnabled: true, isBlocking: true, settings: { minimumApproverCount: 2, creatorVoteCounts: false, resetOnSourcePush: true, scope: [{ refName: "refs/heads/main", matchKind: "Exact", repositoryId: null }] } },
+      { id: 2, type: { id: POLICY_TYPES.build }, isEnabled: true, isBlocking: true, settings: { buildDefinitionId: 1, scope: [{ refName: "refs/heads/main", matchKind: "Exact", repositoryId: repoRaws[0].id }] } },
+    ] : [
+      { id: 3, type: { id: POLICY_TYPES.minimumReviewers }, isEnabled: true, isBlocking: true, settings: { minimumApproverCount: 1, creatorVoteCounts: true, resetOnSourcePush: false, scope: [{ refName: "refs/heads/release", matchKind: "Prefix", repositoryId: null }] } },
+    ];
+    for (const repoRaw of repoRaws) {
+      const row = withPolicies(transformRepository("fabrikam", raw, repoRaw, project.id), repoRaw, policies);
+      (row.settings.azureDevOps as Record<string, unknown>).advancedSecurity = r.chance(0.5);
+      repos.push(em.create(Repository, { organizationId: fabrikam.id, projectId: project.id, name: row.name, fullName: row.fullName, visibility: row.visibility, defaultBranch: row.defaultBranch,
+        url: row.url, externalId: row.externalId, archived: row.archived, fork: row.fork, source: "demo", settings: row.settings }));
+      const i = repoRaws.indexOf(repoRaw);
+      adoBuilds.push({ projectId: project.id, repoExternalId: repoRaw.id, def: {
+        id: i + 1, name: `${repoRaw.name}-ci`, process: { type: 2, yamlFilename: "azure-pipelines.yml" }, repository: { id: repoRaw.id, type: "TfsGit", name: repoRaw.name },
+        triggers: [{ triggerType: "continuousIntegration" }, ...(i % 4 === 0 ? [{ triggerType: "pullRequest", forks: { enabled: true, allowSecrets: i % 8 === 0 } }] : [])],
+      } });
     }
+    adoProjects[projectName] = {
+      readAt: new Date().toISOString(),
+      serviceConnections: [serviceConnection({ id: `demo-sc-${pi}-1`, name: `${projectName}-azure`, type: pi === 0 ? "azurerm" : "azure", authorization: { scheme: pi === 0 ? "WorkloadIdentityFederation" : "Certificate" } }, pi === 0)],
+      variableGroups: [variableGroup({ id: pi * 10 + 1, name: "deploy-secrets", variables: { region: { value: "westeurope" }, apiKey: { isSecret: true } } }, pi === 1)],
+      secureFiles: [secureFile({ id: `demo-sf-${pi}`, name: "signing.pfx" }, false)],
+    };
   }
   await em.save(repos);
+  await em.query(`UPDATE devops_organization SET settings = settings || $2::jsonb WHERE id = $1`, [fabrikam.id, JSON.stringify({ azureDevOps: { projects: adoProjects } })]);
 
   // Deployed services: their pipelines deploy to staging and production; resources sit behind the environments.
   const deployedNames = new Set(["api", "web", "payments-service", "checkout", "identity", "gateway", "payments-api", "card-vault", "fraud-detection", "search", "admin-portal", "data-pipeline", "ledger"]);
@@ -44,11 +77,13 @@ export async function seedDemo(ds: DataSource, store: FindingStore, seed = 42): 
   let pipelines = 0, deployments = 0, resources = 0;
   for (const repo of repos) {
     const gh = repo.organizationId === acme.id;
+    const build = gh ? null : adoBuilds.find((b) => b.repoExternalId === repo.externalId)!;
+    const ado = build ? transformBuildDefinition(build.projectId, build.def, new Map([[build.repoExternalId, repo.id]])) : null;
     const pipeline = await em.save(em.create(Pipeline, {
-      organizationId: repo.organizationId, repositoryId: repo.id, projectId: repo.projectId, name: gh ? "CI" : `${repo.name}-ci`,
-      kind: gh ? "GITHUB_WORKFLOW" : "AZURE_BUILD", definitionPath: gh ? ".github/workflows/ci.yml" : "azure-pipelines.yml",
-      triggers: gh ? ["push", "pull_request"] : ["push"], externalId: `${repo.fullName}:ci`,
-      definition: gh ? { permissions: r.chance(0.4) ? "write-all" : { contents: "read" }, runsOn: ["ubuntu-latest"], actions: [{ uses: "actions/checkout", ref: "v4", pinned: false }] } : { pool: "ubuntu-latest" },
+      organizationId: repo.organizationId, repositoryId: repo.id, projectId: repo.projectId, name: ado?.name ?? "CI",
+      kind: gh ? "GITHUB_WORKFLOW" : "AZURE_BUILD", definitionPath: ado?.path ?? ".github/workflows/ci.yml",
+      triggers: ado?.triggers ?? ["push", "pull_request"], externalId: ado?.externalId ?? `${repo.fullName}:ci`, url: ado?.url ?? null,
+      definition: ado?.definition ?? { permissions: r.chance(0.4) ? "write-all" : { contents: "read" }, runsOn: ["ubuntu-latest"], actions: [{ uses: "actions/checkout", ref: "v4", pinned: false }] },
     }));
     pipelines++;
     if (!deployedNames.has(repo.name)) continue;

@@ -6,8 +6,8 @@ import {
 import type { FindingInput } from "../../findings/finding-store.types";
 import { AzureDevOpsClient, type AzureDevOpsClientOptions } from "./client";
 import {
-  ADVSEC_CATEGORY, alertFinding, effectiveProtection, policyConcerns, secureFile, serviceConnection, transformBuildDefinition, transformDeployment,
-  transformEnvironment, transformReleaseDefinition, transformRepository, trimPolicy, variableGroup,
+  ADVSEC_CATEGORY, alertFinding, effectiveProtection, secureFile, serviceConnection, transformBuildDefinition, transformDeployment,
+  transformEnvironment, transformReleaseDefinition, transformRepository, variableGroup, withPolicies,
   type AlertRaw, type BuildDefinitionRaw, type BuildRaw, type DeploymentRecordRaw, type EnvironmentRaw, type Open, type PolicyRaw, type ProjectRaw,
   type ReleaseDefinitionRaw, type RepositoryRaw, type SecureFileRaw, type ServiceEndpointRaw, type VariableGroupRaw,
 } from "./transforms";
@@ -152,10 +152,8 @@ async function syncRepositories(ctx: AdoSyncContext, run: ProjectRun, advsec: Ma
     const row = transformRepository(ctx.org, run.raw, r, run.id);
     const ado = row.settings.azureDevOps as Record<string, unknown>;
     ado.advancedSecurity = advsec ? advsec.get(r.id.toLowerCase()) ?? false : "unknown";
-    if (policies) {
-      ado.policies = policies.filter((p) => policyConcerns(p, r.id)).map(trimPolicy);
-      row.settings.protection = effectiveProtection(r.id, r.defaultBranch ?? null, policies);
-    } else {
+    if (policies) withPolicies(row, r, policies);
+    else {
       const k = kept.get(r.id);
       if (k?.policies) ado.policies = k.policies;
       if (!k?.hasProtection) row.settings.protection = effectiveProtection(r.id, r.defaultBranch ?? null, null);

@@ -39,6 +39,14 @@ export function transformRepository(org: string, project: ProjectRaw, r: Reposit
   };
 }
 
+/** A repository row with its branch policies: the raw ones that concern it and the effective protection of its default branch. */
+export function withPolicies(row: InventoryRepository, r: RepositoryRaw, policies: PolicyRaw[]): InventoryRepository {
+  const ado = row.settings.azureDevOps as Record<string, unknown>;
+  ado.policies = policies.filter((p) => policyConcerns(p, r.id)).map(trimPolicy);
+  row.settings.protection = effectiveProtection(r.id, r.defaultBranch ?? null, policies);
+  return row;
+}
+
 /** Whether one scope entry covers `branch` (a full ref) of repository `repoId` whose default branch is `defaultRef`. */
 export function scopeMatches(s: PolicyScope, repoId: string, branchRef: string, defaultRef: string | null): boolean {
   if (s.repositoryId && s.repositoryId.toLowerCase() !== repoId.toLowerCase()) return false;
