@@ -19,6 +19,7 @@ import { CloudService } from "./cloud";
 import { IntelService } from "./intel";
 import { ExposureService } from "./cloud";
 import { EventHub } from "./events";
+import { WebhookRunner, WebhookService } from "./events/webhooks";
 
 /**
  * The database as the application uses it: with the event log's commit hook,
@@ -35,6 +36,10 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const secrets = new SecretBox(loadSecretKey(config.secretKey, config.dataDir));
   const registry = connectorRegistry();
   const sync = new SyncService(ds, secrets, findingStore, logger, registry);
+  const events = new EventHub(ds, priority, logger, { subscriberBuffer: config.eventSubscriberBuffer, retentionDays: config.eventRetentionDays });
+  const webhookRunner = new WebhookRunner(ds, events, secrets, logger, {
+    retrySchedule: config.webhookRetrySchedule, timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhookAllowPrivate,
+  });
   return {
     priority,
     findingStore,
@@ -51,7 +56,9 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     intel: new IntelService(ds, priority, logger),
     exposure: new ExposureService(ds, config.maxPageSize),
     /** Finding event fan-out; started by startApp (it listens and polls). */
-    events: new EventHub(ds, priority, logger, { subscriberBuffer: config.eventSubscriberBuffer, retentionDays: config.eventRetentionDays }),
+    events,
+    /** Signed outbound webhooks; their feeder and sender (webhooks.runner) are started by startApp after the schema. */
+    webhooks: new WebhookService(ds, secrets, events, webhookRunner, { allowPrivate: config.webhookAllowPrivate, maxPageSize: config.maxPageSize }),
     logger,
   };
 }
