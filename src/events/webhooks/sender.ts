@@ -86,6 +86,8 @@ export class WebhookSender {
         this.poked = false;
         const free = this.maxInFlight - this.sends.size;
         if (free <= 0) { await this.sleep(this.options.idlePollMs ?? 1000); continue; }
+        // Outcomes first: a webhook disabled by a 410 is not claimed for again.
+        await this.flushing;
         const claimed = await this.claim(free);
         if (this.stopped) { await this.release(claimed); break; }
         if (!claimed.length) { await this.sleep(await this.untilNextDue()); continue; }
