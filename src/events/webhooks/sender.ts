@@ -20,6 +20,11 @@ export interface SenderOptions {
   idlePollMs?: number;
 }
 
+const BODY_TTL_MS = 5_000;
+const BODY_CACHE_MAX = 20_000;
+/** Fewer free slots than this and requests in flight: wait a moment so claims come in batches. */
+const MIN_CLAIM = 8;
+
 interface Claimed { id: string; webhook_id: string; event_seq: string; attempts: number }
 interface Hook { url: string; keys: Buffer[] }
 interface Outcome { id: string; webhookId: string; status: "PENDING" | "SUCCEEDED" | "FAILED"; at: Date; next: Date | null; result: SendResult; disable: string | null }
@@ -46,6 +51,8 @@ export class WebhookSender {
   private wake: (() => void) | null = null;
   private poked = false;
   private readonly keyCache = new Map<string, Buffer>();
+  /** Bodies rendered in the last BODY_TTL_MS (a body does not depend on the webhook: one rendering serves all of them). */
+  private readonly bodies = new Map<bigint, { body: string; at: number }>();
 
   constructor(private readonly ds: DataSource, private readonly source: EventSource, private readonly secrets: SecretBox,
     private readonly render: EventRenderer, private readonly logger: Logger, private readonly options: SenderOptions) {
@@ -84,7 +91,11 @@ export class WebhookSender {
     while (!this.stopped) {
       try {
         this.poked = false;
-        const free = this.maxInFlight - this.sends.size;
+        let free = this.maxInFlight - this.sends.size;
+        if (free < Math.min(MIN_CLAIM, this.maxInFlight) && this.sends.size) {
+          await new Promise((r) => setTimeout(r, 5));
+          free = this.maxInFlight - this.sends.size;
+        }
         if (free <= 0) { await this.sleep(this.options.idlePollMs ?? 1000); continue; }
         // Outcomes first: a webhook disabled by a 410 is not claimed for again.
         await this.flushing;
@@ -146,8 +157,7 @@ export class WebhookSender {
 
   private async dispatch(claimed: Claimed[]): Promise<void> {
     const hooks = await this.hooks([...new Set(claimed.map((c) => c.webhook_id))]);
-    const events = await this.source.readSeqs([...new Set(claimed.map((c) => BigInt(c.event_seq)))]);
-    const bodies = await this.render(events);
+    const bodies = await this.bodiesOf([...new Set(claimed.map((c) => BigInt(c.event_seq)))]);
     for (const d of claimed) {
       const hook = hooks.get(d.webhook_id);
       const body = bodies.get(BigInt(d.event_seq));
@@ -166,6 +176,24 @@ export class WebhookSender {
       this.sends.add(p);
     }
     void this.scheduleFlush();
+  }
+
+  private async bodiesOf(seqs: bigint[]): Promise<Map<bigint, string>> {
+    const now = Date.now();
+    const out = new Map<bigint, string>();
+    const missing: bigint[] = [];
+    for (const seq of seqs) {
+      const hit = this.bodies.get(seq);
+      if (hit && now - hit.at < BODY_TTL_MS) out.set(seq, hit.body); else missing.push(seq);
+    }
+    if (!missing.length) return out;
+    const rendered = await this.render(await this.source.readSeqs(missing));
+    if (this.bodies.size + rendered.size > BODY_CACHE_MAX) {
+      for (const [k, v] of this.bodies) if (now - v.at >= BODY_TTL_MS) this.bodies.delete(k);
+      if (this.bodies.size + rendered.size > BODY_CACHE_MAX) this.bodies.clear();
+    }
+    for (const [seq, body] of rendered) { out.set(seq, body); this.bodies.set(seq, { body, at: now }); }
+    return out;
   }
 
   private async send(d: Claimed, hook: Hook, body: string): Promise<void> {
