@@ -9,6 +9,13 @@ import { createHttpServer, HttpServer } from "./http/server";
 import { Scheduler } from "./sync";
 import { deriveJobs, intelJobs, linkJobs } from "./jobs";
 import { eventJobs } from "./events";
+import { createRenderer } from "./events/webhooks";
+import { buildContext } from "./context";
+import { AuthInfo } from "./common/auth";
+import { Scope } from "./common/types";
+
+/** Whom webhook bodies are rendered for: every organization, read scope (webhooks are configured by unrestricted admins). */
+const WEBHOOK_RENDER_AUTH: AuthInfo = { tokenId: "webhooks", tokenName: "webhooks", scopes: [Scope.READ], organizationIds: null };
 
 export interface App {
   url: string;
@@ -25,7 +32,7 @@ export interface App {
 
 /**
  * Startup, in order: database (migrated) → services → admin token → schema →
- * HTTP + WebSocket. Tests start the same thing on port 0.
+ * HTTP + WebSocket → webhook feeder and sender. Tests start the same thing on port 0.
  */
 export async function startApp(config: Config, options: { schema?: string; logger?: Logger; eventPollMs?: number } = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -50,6 +57,10 @@ export async function startApp(config: Config, options: { schema?: string; logge
       h.server.once("error", reject);
       h.server.listen(config.port, config.host, () => resolve());
     });
+    // Webhook bodies: the findingEvents selection executed on the served schema (events/webhooks/render.ts).
+    services.webhooks.runner.start(createRenderer(schema,
+      () => buildContext(db.dataSource, services, config, WEBHOOK_RENDER_AUTH, "webhooks", logger),
+      (errors, e) => logger.error({ errors: errors.map((x) => x.message), seq: e.seq.toString() }, "rendering a webhook event failed")));
     const port = (http.server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
     const scheduler = new Scheduler(logger);
@@ -63,6 +74,8 @@ export async function startApp(config: Config, options: { schema?: string; logge
       stop() {
         stopping ??= (async () => {
           scheduler.stop();
+          // Webhook requests in flight finish and are recorded; queued deliveries stay for the next start.
+          await services.webhooks.runner.stop();
           await services.events.stop();
           // Running syncs record what they did before the database closes.
           await services.sync.stop();
@@ -76,6 +89,7 @@ export async function startApp(config: Config, options: { schema?: string; logge
       },
     };
   } catch (err) {
+    await services.webhooks.runner.stop().catch(() => undefined);
     await services.events.stop().catch(() => undefined);
     await http?.close().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -15,6 +15,7 @@ import { ConnectorService, SyncService } from "./sync";
 import { CloudService, ExposureService } from "./cloud";
 import { IntelService } from "./intel";
 import { EventHub } from "./events";
+import { WebhookRunner, WebhookService } from "./events/webhooks";
 
 /**
  * The database as the application uses it: with the event log's commit hook,
@@ -32,6 +33,10 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
   const registry = connectorRegistry();
   const sync = new SyncService(ds, secrets, findingStore, logger, registry);
   const connectors = new ConnectorService(ds, secrets, sync, registry);
+  const events = new EventHub(ds, priority, logger, { subscriberBuffer: config.eventSubscriberBuffer, retentionDays: config.eventRetentionDays });
+  const webhookRunner = new WebhookRunner(ds, events, secrets, logger, {
+    retrySchedule: config.webhookRetrySchedule, timeoutMs: config.webhookTimeoutMs, allowPrivate: config.webhookAllowPrivate,
+  });
   return {
     priority,
     findingStore,
@@ -49,7 +54,9 @@ export function createServices(ds: DataSource, config: Config, logger: Logger) {
     intel: new IntelService(ds, priority, logger),
     exposure: new ExposureService(ds, config.maxPageSize),
     /** Finding event fan-out; started by startApp (it listens and polls). */
-    events: new EventHub(ds, priority, logger, { subscriberBuffer: config.eventSubscriberBuffer, retentionDays: config.eventRetentionDays }),
+    events,
+    /** Signed outbound webhooks; their feeder and sender (webhooks.runner) are started by startApp after the schema. */
+    webhooks: new WebhookService(ds, secrets, events, webhookRunner, { allowPrivate: config.webhookAllowPrivate, maxPageSize: config.maxPageSize }),
     logger,
   };
 }

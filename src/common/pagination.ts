@@ -47,7 +47,7 @@ export interface SortKey<T> {
   /** SQL expression of the sort column (e.g. `f.priority_score`). */
   column: string;
   /** SQL cast for the cursor value: "int", "timestamptz", "text". */
-  cast: "int" | "timestamptz" | "text" | "real";
+  cast: "int" | "bigint" | "timestamptz" | "text" | "real";
   direction: "ASC" | "DESC";
   /** The sort value of an entity, as stored in cursors. */
   value: (row: T) => string | number | null;

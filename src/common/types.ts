@@ -15,6 +15,7 @@ export enum FindingEventType {
 export enum CloudProvider { AZURE = "AZURE", AWS = "AWS", GCP = "GCP", KUBERNETES = "KUBERNETES", OTHER = "OTHER" }
 export enum Criticality { LOW = "LOW", MEDIUM = "MEDIUM", HIGH = "HIGH", CRITICAL = "CRITICAL" }
 export enum SyncStatus { RUNNING = "RUNNING", SUCCEEDED = "SUCCEEDED", PARTIAL = "PARTIAL", FAILED = "FAILED" }
+export enum DeliveryStatus { PENDING = "PENDING", SUCCEEDED = "SUCCEEDED", FAILED = "FAILED" }
 export enum ConnectorProvider { GITHUB = "GITHUB", AZURE_DEVOPS = "AZURE_DEVOPS" }
 export enum DismissReason { FALSE_POSITIVE = "FALSE_POSITIVE", WONT_FIX = "WONT_FIX", ACCEPTED_RISK = "ACCEPTED_RISK", USED_IN_TESTS = "USED_IN_TESTS", MITIGATED = "MITIGATED", NOT_AFFECTED = "NOT_AFFECTED" }
 

@@ -53,6 +53,12 @@ export interface Config {
   eventSubscriberBuffer: number;
   /** Query responses kept per database snapshot (response-cache.plugin.ts); ttlMs 0 disables. */
   responseCache: { ttlMs: number; maxBytes: number };
+  /** Seconds to wait before each retry of a failed webhook delivery (WEBHOOK_RETRY_SCHEDULE); FAILED once exhausted. */
+  webhookRetrySchedule: number[];
+  /** Allow webhook targets in loopback, private, link-local and CGNAT ranges (WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate: boolean;
+  /** Time limit of one webhook request, ms (WEBHOOK_TIMEOUT_MS). */
+  webhookTimeoutMs: number;
 }
 
 export interface QueryLimits {
@@ -86,6 +92,21 @@ function int(value: string | undefined, fallback: number, name: string): number 
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
   return n;
+}
+
+function bool(value: string | undefined, fallback: boolean, name: string): boolean {
+  if (value === undefined || value === "") return fallback;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
+}
+
+/** Comma-separated seconds, e.g. "5,300,1800". */
+function seconds(value: string | undefined, fallback: string, name: string): number[] {
+  const text = value === undefined || value.trim() === "" ? fallback : value;
+  const parts = text.split(",").map((p) => p.trim());
+  if (parts.some((p) => !/^\d{1,7}$/.test(p))) throw new Error(`${name} must be comma-separated whole seconds, got "${text}"`);
+  return parts.map(Number);
 }
 
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, name: string): T {
@@ -142,5 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dote
       ttlMs: int(env.RESPONSE_CACHE_TTL_MS, 10_000, "RESPONSE_CACHE_TTL_MS"),
       maxBytes: int(env.RESPONSE_CACHE_MAX_BYTES, 64 * 1024 * 1024, "RESPONSE_CACHE_MAX_BYTES"),
     },
+    webhookRetrySchedule: seconds(env.WEBHOOK_RETRY_SCHEDULE, "5,300,1800,7200,18000,36000,36000", "WEBHOOK_RETRY_SCHEDULE"),
+    webhookAllowPrivate: bool(env.WEBHOOK_ALLOW_PRIVATE, false, "WEBHOOK_ALLOW_PRIVATE"),
+    webhookTimeoutMs: Math.max(1, int(env.WEBHOOK_TIMEOUT_MS, 10_000, "WEBHOOK_TIMEOUT_MS")),
   };
 }

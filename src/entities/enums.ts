@@ -1,6 +1,6 @@
 import { registerEnumType } from "type-graphql";
 import {
-  CloudProvider, ConnectorProvider, Criticality, DismissReason, FindingCategory, FindingEventType, FindingState,
+  CloudProvider, ConnectorProvider, Criticality, DeliveryStatus, DismissReason, FindingCategory, FindingEventType, FindingState,
   PriorityLevel, Provider, Scope, Severity, SyncStatus,
 } from "../common/types";
 
@@ -15,9 +15,10 @@ registerEnumType(CloudProvider, { name: "CloudProvider", description: "Cloud or 
 registerEnumType(Criticality, { name: "Criticality", description: "Business criticality of a cloud resource." });
 registerEnumType(SyncStatus, { name: "SyncStatus", description: "Outcome of a connector sync run." });
 registerEnumType(ConnectorProvider, { name: "ConnectorProvider", description: "Source a connector syncs from." });
+registerEnumType(DeliveryStatus, { name: "DeliveryStatus", description: "State of a webhook delivery: PENDING (queued or retrying), SUCCEEDED (a 2xx answer), FAILED (retries exhausted, or 410)." });
 registerEnumType(DismissReason, { name: "DismissReason", description: "Why a finding was dismissed." });
 
 export {
-  CloudProvider, ConnectorProvider, Criticality, DismissReason, FindingCategory, FindingEventType, FindingState,
+  CloudProvider, ConnectorProvider, Criticality, DeliveryStatus, DismissReason, FindingCategory, FindingEventType, FindingState,
   PriorityLevel, Provider, Scope, Severity, SyncStatus,
 };

@@ -21,15 +21,17 @@ import { VulnerabilityIntel } from "./vulnerability-intel.entity";
 import { PriorityPolicyRow } from "./priority-policy.entity";
 import { BuildArtifact } from "./build-artifact.entity";
 import { EnvironmentMappingRule, EnvironmentResource } from "./environment-mapping.entity";
+import { Webhook } from "./webhook.entity";
+import { WebhookDelivery } from "./webhook-delivery.entity";
 
 export {
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
-  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank, Webhook, WebhookDelivery,
 };
 
 export const ENTITIES = [
   ApiToken, AuditEntry, CloudResource, Connector, Deployment, Environment, Finding, FindingEvent, ImportRun,
   DevOpsOrganization, Pipeline, Project, Repository, ResourceLink, Rule, SyncRun, VulnerabilityIntel, PriorityPolicyRow, FindingObservation,
-  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank,
+  BuildArtifact, EnvironmentMappingRule, EnvironmentResource, FindingScope, FindingRank, Webhook, WebhookDelivery,
 ];

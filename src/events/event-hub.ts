@@ -41,6 +41,8 @@ export interface EventHubStart {
 export class EventHub {
   readonly source: EventSource;
   private readonly subs = new Set<EventSubscription>();
+  /** Told the highest sequence each time the reader gets further (webhook feeding rides on the hub's wake-ups). */
+  private readonly advanceListeners = new Set<(seq: bigint) => void>();
   private readonly batchSize: number;
   /** Highest sequence read from the log. */
   private lastSeen = 0n;
@@ -67,6 +69,12 @@ export class EventHub {
   }
 
   get subscriberCount(): number { return this.subs.size; }
+
+  /** Calls `listener` whenever the log has grown (local commits, LISTEN/Redis pokes, the poll); returns the unsubscribe. */
+  onAdvance(listener: (seq: bigint) => void): () => void {
+    this.advanceListeners.add(listener);
+    return () => this.advanceListeners.delete(listener);
+  }
 
   /** How commits of other instances reach this one: "redis" (connected or not), "listen", or "local" (this process only). */
   get fanout(): "redis" | "listen" | "local" { return this.relay ? "redis" : this.listener ? "listen" : "local"; }
@@ -211,5 +219,6 @@ export class EventHub {
       }
     }
     this.dispatchedUpTo = last;
+    for (const l of this.advanceListeners) l(last);
   }
 }

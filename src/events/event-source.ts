@@ -68,6 +68,15 @@ export class EventSource {
     return { events: await this.enrich(raw), count: raw.length, lastSeq };
   }
 
+  /** The given events (those still in the log and whose finding still exists), enriched, in sequence order. */
+  async readSeqs(seqs: bigint[]): Promise<LogEvent[]> {
+    if (!seqs.length) return [];
+    const raw: RawEvent[] = await this.ds.query(
+      `SELECT e.seq::text AS seq, e.type, e.occurred_at, e.finding_id, e.organization_id, e.repository_id
+         FROM finding_event e WHERE e.seq = ANY($1::bigint[]) ORDER BY e.seq`, [seqs.map(String)]);
+    return raw.length ? this.enrich(raw) : [];
+  }
+
   private async enrich(raw: RawEvent[]): Promise<LogEvent[]> {
     const findingIds = [...new Set(raw.map((r) => r.finding_id))];
     const repoIds = [...new Set(raw.map((r) => r.repository_id))];

@@ -14,12 +14,13 @@ import { RepositoryResolver } from "./repository.resolver";
 import { SummaryResolver } from "./summary.resolver";
 import { TokenResolver } from "./token.resolver";
 import { ViewerResolver } from "./viewer.resolver";
+import { WebhookResolver } from "./webhook.resolver";
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export const RESOLVERS: NonEmptyArray<Function> = [
   NodeResolver, ViewerResolver, OrganizationResolver, RepositoryResolver, PipelineResolver, DeploymentResolver,
   EnvironmentResolver, FindingResolver, CloudResourceResolver, ConnectorResolver, SyncRunResolver, ImportRunResolver,
   SummaryResolver, TokenResolver, IngestResolver, AuditResolver,
-  CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver, FindingEventResolver,
+  CodeToCloudResolver, ExposurePathResolver, CloudResourceSourcesResolver, FindingResourcesResolver, BuildArtifactResolver, FindingEventResolver, WebhookResolver,
   AnnotationResolver,
 ];
