@@ -90,6 +90,33 @@ const MATRIX: Record<string, Rule> = {
     query: "mutation($r: String!) { annotatePullRequest(repository: $r, pullRequest: 1) { posted updated resolved } }",
     variables: ({ a }) => ({ r: a.repoFullName }),
   },
+  // Webhooks are estate-wide administration. A private target is refused by default, so create reaches its URL check;
+  // the others name a webhook or delivery that does not exist.
+  "Query.webhooks": { scope: Scope.ADMIN, unrestrictedOnly: true, query: "{ webhooks(first: 5) { totalCount nodes { id url events enabled } } }" },
+  "Query.webhookDeliveries": {
+    scope: Scope.ADMIN, unrestrictedOnly: true, reaches: "NOT_FOUND",
+    query: "query($w: ID!) { webhookDeliveries(webhook: $w, first: 5) { totalCount nodes { id status attempts } } }",
+    variables: () => ({ w: toGlobalId("Webhook", "00000000-0000-4000-8000-000000000000") }),
+  },
+  "Mutation.createWebhook": {
+    scope: Scope.ADMIN, unrestrictedOnly: true, reaches: "BAD_USER_INPUT",
+    query: "mutation { createWebhook(input: { url: \"http://127.0.0.1:9/hook\" }) { secret webhook { id } } }",
+  },
+  "Mutation.updateWebhook": {
+    scope: Scope.ADMIN, unrestrictedOnly: true, reaches: "NOT_FOUND",
+    query: "mutation($w: ID!) { updateWebhook(input: { id: $w, enabled: false }) { webhook { id } } }",
+    variables: () => ({ w: toGlobalId("Webhook", "00000000-0000-4000-8000-000000000000") }),
+  },
+  "Mutation.deleteWebhook": {
+    scope: Scope.ADMIN, unrestrictedOnly: true, reaches: "NOT_FOUND",
+    query: "mutation($w: ID!) { deleteWebhook(id: $w) }",
+    variables: () => ({ w: toGlobalId("Webhook", "00000000-0000-4000-8000-000000000000") }),
+  },
+  "Mutation.redeliverWebhook": {
+    scope: Scope.ADMIN, unrestrictedOnly: true, reaches: "NOT_FOUND",
+    query: "mutation($d: ID!) { redeliverWebhook(delivery: $d) { id } }",
+    variables: () => ({ d: toGlobalId("WebhookDelivery", "00000000-0000-4000-8000-000000000000") }),
+  },
   "Mutation.triggerSync": {
     scope: Scope.ADMIN, unrestrictedOnly: true,
     query: "mutation($id: ID!) { triggerSync(connectorId: $id) { id status } }",
