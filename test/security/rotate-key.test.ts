@@ -39,13 +39,14 @@ test("rotateSecrets re-encrypts every sealed column in one transaction; an unrea
 
     const box = new SecretBox(parseKey(next), [parseKey(oldKey)]);
     const results = await rotateSecrets(ds, box);
-    assert.deepEqual(results.map((r) => [r.table, r.column, r.rotated]), [["connector", "credentials", 2], ["webhook_test", "signing_secret", 1]]);
+    // Every sealed column is found by name, the webhooks' secrets among them (none stored here).
+    assert.deepEqual(results.map((r) => [r.table, r.column, r.rotated]), [["connector", "credentials", 2], ["webhook_test", "signing_secret", 1], ["webhook", "previous_secret", 0], ["webhook", "secret", 0]]);
     const onlyNew = new SecretBox(parseKey(next));
     const rows: { credentials: string }[] = await ds.query("SELECT credentials FROM connector WHERE credentials IS NOT NULL ORDER BY organization");
     assert.deepEqual(rows.map((r) => onlyNew.open(r.credentials)), ["ghp_one", "ghp_two"]);
     assert.equal(onlyNew.open((await ds.query("SELECT signing_secret FROM webhook_test"))[0].signing_secret), "whsec");
     // Running it again is a no-op.
-    assert.deepEqual((await rotateSecrets(ds, box)).map((r) => r.rotated), [0, 0]);
+    assert.deepEqual((await rotateSecrets(ds, box)).map((r) => r.rotated), [0, 0, 0, 0]);
   } finally {
     await app.stop();
   }
